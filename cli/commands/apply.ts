@@ -1,0 +1,20 @@
+import { ExitCode } from '../../core/errors.js';
+import { applyProject } from '../../core/operations.js';
+import type { CommandContext } from '../main.js';
+import { messages } from '../messages.js';
+import { renderReport, reportNotes } from '../report.js';
+import { cliSession } from '../session.js';
+
+export async function apply(context: CommandContext): Promise<number> {
+  const session = await cliSession(context, 'apply');
+  const report = await applyProject(session, { onProgress: (service, phase) => context.log(`${service}: ${phase}`) });
+  context.signal.throwIfAborted();
+  process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
+  for (const line of reportNotes(report)) context.log(line);
+  const failed = report.services.filter((service) => service.action !== 'removed' && (service.error || service.healthy === false));
+  if (failed.length) {
+    context.log(messages.applyFailed(failed.length));
+    return ExitCode.failure;
+  }
+  return ExitCode.ok;
+}

@@ -1,0 +1,18 @@
+import { ExitCode } from '../../core/errors.js';
+import { downProject } from '../../core/operations.js';
+import type { CommandContext } from '../main.js';
+import { messages } from '../messages.js';
+import { cliSession } from '../session.js';
+
+export async function down(context: CommandContext): Promise<number> {
+  const session = await cliSession(context, 'down');
+  const result = await downProject(session, { volumes: context.options.volumes });
+  if (context.options.json) {
+    process.stdout.write(`${JSON.stringify({ project: session.project, runtime: session.runtime.name, removed: result }, null, 2)}\n`);
+  } else if (result.containers.length === 0 && result.volumes.length === 0) {
+    process.stdout.write(`${messages.nothingToRemove}\n`);
+  } else {
+    process.stdout.write(`${messages.downDone(result.containers.length, result.volumes.length, !context.options.volumes)}\n`);
+  }
+  return ExitCode.ok;
+}

@@ -1,0 +1,13 @@
+import { ExitCode } from '../../core/errors.js';
+import { statusProject } from '../../core/operations.js';
+import type { CommandContext } from '../main.js';
+import { renderReport, reportNotes } from '../report.js';
+import { cliSession } from '../session.js';
+
+export async function status(context: CommandContext): Promise<number> {
+  const session = await cliSession(context, 'status');
+  const report = await statusProject(session);
+  process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, false)}\n`);
+  for (const line of reportNotes(report)) context.log(line);
+  return ExitCode.ok;
+}

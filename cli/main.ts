@@ -1,0 +1,128 @@
+/**
+ * The `cidx` command. Parses arguments, runs one command, and turns what it
+ * throws into output and an exit code in one place: commands never exit.
+ * Heavy modules are imported per command, so `--help` starts in milliseconds.
+ */
+import { parseArgs } from 'node:util';
+import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
+import { messages } from './messages.js';
+import { styler } from './style.js';
+
+export interface CliOptions {
+  config: string | undefined;
+  runtime: string | undefined;
+  json: boolean;
+  volumes: boolean;
+  dryRun: boolean;
+  debug: boolean;
+}
+
+export interface CommandContext {
+  options: CliOptions;
+  args: string[];
+  signal: AbortSignal;
+  /** Progress and notes, to stderr. */
+  log: (line: string) => void;
+}
+
+type Command = (context: CommandContext) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  apply: async () => (await import('./commands/apply.js')).apply,
+  plan: async () => (await import('./commands/plan.js')).plan,
+  status: async () => (await import('./commands/status.js')).status,
+  down: async () => (await import('./commands/down.js')).down,
+  'setup-global-registry': async () => async () => {
+    throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
+  },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        runtime: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        volumes: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        debug: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CidxError('USAGE', (error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug') || process.env.CIDX_DEBUG === '1';
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    controller.abort(new CidxError('INTERRUPTED', messages.interrupted));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.version) {
+      const { createRequire } = await import('node:module');
+      process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
+      return ExitCode.ok;
+    }
+    const [name, ...args] = positionals;
+    if (values.help || !name || name === 'help') {
+      process.stdout.write(`${messages.usage}\n`);
+      return name || values.help ? ExitCode.ok : ExitCode.usage;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new CidxError('USAGE', `unknown command "${name}"`);
+    if (values.runtime && !/^[a-z][a-z0-9-]*$/.test(values.runtime)) {
+      throw new CidxError('USAGE', `--runtime expects docker, podman or auto, got "${values.runtime}"`);
+    }
+    const command = await load();
+    return await command({
+      options: {
+        config: values.config,
+        runtime: values.runtime,
+        json: values.json,
+        volumes: values.volumes,
+        dryRun: values['dry-run'],
+        debug,
+      },
+      args,
+      signal: controller.signal,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    const reported = controller.signal.aborted && !isCidxError(error) ? controller.signal.reason : error;
+    return reportError(reported, debug);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function reportError(error: unknown, debug: boolean): number {
+  const err = styler(process.stderr);
+  if (isCidxError(error)) {
+    const lines = [`${err('red', `error[${error.code}]`)} ${error.message}`, ...error.details.map((line) => `  ${line}`)];
+    if (error.hint) lines.push(err('dim', `hint: ${error.hint}`));
+    if (debug && error.stack) lines.push(error.stack, ...(error.cause instanceof Error && error.cause.stack ? [`cause: ${error.cause.stack}`] : []));
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return error.exitCode;
+  }
+  const internal = error instanceof Error ? error : new Error(String(error));
+  const lines = [`${err('red', 'error[INTERNAL]')} ${internal.message}`, err('dim', 'hint: this is a bug in cidx or a plugin; please report it with this output.')];
+  lines.push(internal.stack ?? '');
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return ExitCode.failure;
+}

@@ -1,0 +1,66 @@
+/** Human rendering of reports and plans: a table on stdout, notes and errors on stderr. */
+import type { ProjectReport, ServiceReport } from '../core/model.js';
+import type { Step, StepOp } from '../core/reconcile/plan.js';
+import { messages } from './messages.js';
+import { styler, table, type Style } from './style.js';
+
+const out = styler(process.stdout);
+
+function healthCell(service: ServiceReport): string {
+  if (service.healthy === null) return out('dim', '-');
+  if (service.health?.authRequired) return out('yellow', 'auth required');
+  return service.healthy ? out('green', 'healthy') : out('red', 'unhealthy');
+}
+
+function portsCell(service: ServiceReport): string {
+  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
+}
+
+export function renderReport(report: ProjectReport, withAction: boolean): string {
+  const header = ['SERVICE', 'STATE', 'HEALTH', ...(withAction ? ['ACTION'] : []), 'PORTS'].map((cell) => out('bold', cell));
+  const rows = report.services.map((service) => [
+    service.name,
+    service.state === 'running' ? service.state : out('yellow', service.state),
+    healthCell(service),
+    ...(withAction ? [service.action ?? '-'] : []),
+    portsCell(service),
+  ]);
+  const title = out('dim', `${report.project.name} (${report.project.id}) on ${report.runtime}`);
+  return `${title}\n${table([header, ...rows])}`;
+}
+
+/** Notes for stderr: fallbacks and per-service errors with their details. */
+export function reportNotes(report: ProjectReport): string[] {
+  const err = styler(process.stderr);
+  const lines: string[] = [];
+  for (const service of report.services) {
+    for (const port of service.ports) {
+      if (port.fallback && port.preferred !== null && port.host !== null) {
+        lines.push(err('yellow', `note: ${messages.fallback(service.name, port.name, port.preferred, port.host)}`));
+      }
+    }
+    if (service.error) {
+      lines.push(`${err('red', `error[${service.error.code}]`)} ${service.error.message}`);
+      for (const detail of service.error.details ?? []) lines.push(`  ${detail}`);
+    }
+  }
+  return lines;
+}
+
+const OPS: Record<StepOp, { glyph: string; style: Style; word: string }> = {
+  create: { glyph: '+', style: 'green', word: 'create' },
+  start: { glyph: '>', style: 'cyan', word: 'start' },
+  recreate: { glyph: '~', style: 'yellow', word: 'recreate' },
+  remove: { glyph: '-', style: 'red', word: 'remove' },
+  noop: { glyph: '=', style: 'dim', word: 'keep' },
+};
+
+export function renderPlan(steps: Step[]): string {
+  const rows = steps.map((step) => {
+    const op = OPS[step.op];
+    const destructive = step.op === 'remove' || step.op === 'recreate';
+    return [out(op.style, `${op.glyph} ${op.word}`), destructive ? out('bold', step.service) : step.service, out('dim', step.reason)];
+  });
+  const changes = steps.filter((step) => step.op !== 'noop').length;
+  return `${table(rows)}\n${changes ? `${changes} change${changes === 1 ? '' : 's'}` : 'no changes'}`;
+}

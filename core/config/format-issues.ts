@@ -1,0 +1,65 @@
+/**
+ * Turns zod issues into lines a person can act on: `path.to.key: message`,
+ * every problem at once, with the closest known key for a typo.
+ */
+import type { z } from 'zod';
+
+/** Known keys by position in the config, for "did you mean" hints. */
+const KNOWN_KEYS: Array<[RegExp, string[]]> = [
+  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'preferredPorts', 'plugins']],
+  [/^services\.[^.]+$/, ['image', 'ports', 'env', 'command', 'volumes', 'health', 'dependsOn']],
+  [/^services\.[^.]+\.health$/, ['http', 'tcp', 'command', 'runtime', 'timeout', 'interval', 'successes']],
+  [/^services\.[^.]+\.health\.http$/, ['port', 'path', 'status', 'headers']],
+];
+
+/** Compose and old-cidx spellings that deserve a specific explanation. */
+const KEY_HINTS: Record<string, string> = {
+  depends_on: 'cidx spells it `dependsOn: ["other-service"]`',
+  environment: 'cidx spells it `env: { KEY: "value" }`',
+  healthcheck: 'cidx probes from the host: `health: { http: { port: "http", path: "/healthz" } }`',
+  container_name: 'cidx names containers itself (cidx-<project id>-<service>) so projects never collide',
+  restart: 'cidx restarts stopped services on every `cidx apply`',
+};
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.');
+}
+
+export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    const where = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      const known = KNOWN_KEYS.find(([pattern]) => pattern.test(where))?.[1] ?? [];
+      for (const key of issue.keys) {
+        const at = where ? `${where}.${key}` : key;
+        const suggestion = KEY_HINTS[key] ?? didYouMean(key, known);
+        lines.push(`${at}: unknown key${suggestion ? `; ${suggestion}` : known.length ? `; expected one of ${known.join(', ')}` : ''}`);
+      }
+      continue;
+    }
+    lines.push(`${where || '(config)'}: ${issue.message}`);
+  }
+  return lines;
+}
+
+function didYouMean(key: string, known: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = levenshtein(key.toLowerCase(), name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? `did you mean "${best.name}"?` : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,90 @@
+/**
+ * One registry of every error cidx reports to a user. Each entry has a stable
+ * code (scripts and docs refer to it), an exit code, and a hint that says what
+ * to do. Commands throw; only the CLI's top-level catch turns these into
+ * output and an exit status.
+ */
+
+/** Exit codes: 0 ok, 1 runtime or service failure, 2 usage or config error. */
+export const ExitCode = Object.freeze({ ok: 0, failure: 1, usage: 2 });
+
+interface ErrorSpec {
+  exitCode: number;
+  hint?: string;
+}
+
+export const errorRegistry = Object.freeze({
+  CONFIG_NOT_FOUND: {
+    exitCode: ExitCode.usage,
+    hint: 'Create one with `cidx init`, or point at it with `-c path/to/cidx.config.ts`.',
+  },
+  CONFIG_LOAD: { exitCode: ExitCode.usage, hint: 'Fix the syntax error above; the file must default-export the config.' },
+  CONFIG_INVALID: { exitCode: ExitCode.usage, hint: 'Fix the entries above; nothing was changed.' },
+  USAGE: { exitCode: ExitCode.usage, hint: 'Run `cidx --help` for the commands and options.' },
+  LEGACY_COMMAND: {
+    exitCode: ExitCode.usage,
+    hint: 'Nothing needs setting up: run `cidx apply` in the project.',
+  },
+  RUNTIME_UNAVAILABLE: {
+    exitCode: ExitCode.failure,
+    hint: 'Install Docker or Podman, start its daemon, or choose one with `--runtime docker|podman`.',
+  },
+  RUNTIME_PERMISSION: {
+    exitCode: ExitCode.failure,
+    hint: 'Add your user to the `docker` group (then log in again), or use rootless Podman.',
+  },
+  RUNTIME_COMMAND: { exitCode: ExitCode.failure },
+  IMAGE_UNAVAILABLE: {
+    exitCode: ExitCode.failure,
+    hint: 'Check the image name and tag, your network, and `docker login`/`podman login` for private registries.',
+  },
+  PORT_REFUSED: {
+    exitCode: ExitCode.failure,
+    hint: 'Free the port, or drop it from `preferredPorts` and let the runtime choose one.',
+  },
+  NAME_CONFLICT: { exitCode: ExitCode.failure, hint: 'Run `cidx apply` again; it adopts the existing container.' },
+  SERVICE_EXITED: { exitCode: ExitCode.failure, hint: 'Read the log lines above; `cidx logs <service>` shows more.' },
+  HEALTH_TIMEOUT: {
+    exitCode: ExitCode.failure,
+    hint: 'Raise `health.timeout` if the service is just slow, or check the probe path and port.',
+  },
+  DEPENDENCY_FAILED: { exitCode: ExitCode.failure, hint: 'Fix the service it depends on first.' },
+  SERVICE_NOT_FOUND: { exitCode: ExitCode.usage, hint: 'Run `cidx status` to list the services.' },
+  INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
+  INTERNAL: {
+    exitCode: ExitCode.failure,
+    hint: 'This is a bug in cidx or a plugin. Please report it with the output of `cidx --debug`.',
+  },
+} satisfies Record<string, ErrorSpec>);
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+export interface CidxErrorOptions {
+  /** Replaces the registry's hint when the situation calls for a more specific one. */
+  hint?: string;
+  /** Extra lines (config problems, log tail) printed under the message. */
+  details?: string[];
+  cause?: unknown;
+}
+
+/** An error cidx expects and explains: printed without a stack trace. */
+export class CidxError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: string[];
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options: CidxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CidxError';
+    this.code = code;
+    const spec: ErrorSpec = errorRegistry[code];
+    this.hint = options.hint ?? spec.hint;
+    this.details = options.details ?? [];
+    this.exitCode = spec.exitCode;
+  }
+}
+
+export function isCidxError(error: unknown): error is CidxError {
+  return error instanceof CidxError;
+}

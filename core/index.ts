@@ -1,0 +1,37 @@
+/**
+ * cidx's public API: what configs, embedders and third-party plugins import.
+ *
+ *   import { defineConfig, definePlugin } from 'cidx';
+ */
+import type { CidxUserConfig } from '../schemas/config.js';
+
+/** Identity function that exists for types: wrap your config in it for editor help. */
+export function defineConfig(config: CidxUserConfig): CidxUserConfig {
+  return config;
+}
+
+export type { CidxUserConfig, CidxConfig, ServiceConfig, HealthConfig } from '../schemas/config.js';
+export { configSchema, DEFAULTS } from '../schemas/config.js';
+export { definePlugin, type CidxPlugin } from './plugin.js';
+export {
+  createHooks,
+  type CidxHooks,
+  type ProjectContext,
+  type RuntimeRequest,
+  type SpecContext,
+  type ServiceContext,
+  type PortRefusal,
+  type HealthRequest,
+  type ReportContext,
+} from './hooks.js';
+export type * from './model.js';
+export { type ContainerRuntime, PortRefusedError, NameConflictError } from './runtime.js';
+export { CidxError, isCidxError, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
+export { loadConfig, validateConfig, type LoadedConfig } from './config/load.js';
+export { openSession, type Session, type SessionOptions } from './session.js';
+export { applyProject, planProject, statusProject, downProject, type ProjectPlan, type DownResult } from './operations.js';
+export { plan, type Step, type StepOp } from './reconcile/plan.js';
+export { pickBinding, reachableHost } from './reconcile/report.js';
+export { LABELS, containerName, volumeName, projectId } from './project.js';
+export { cacheDir } from './state-dirs.js';
+export { parseDuration, formatDuration } from './duration.js';

@@ -1,0 +1,161 @@
+/**
+ * The data cidx's core and its plugins exchange. Nothing here knows which
+ * container runtime is in use: runtime plugins translate to and from these.
+ */
+import type { HealthConfig } from '../schemas/config.js';
+
+/** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
+export interface ProjectIdentity {
+  /** Human name: `project` from the config, or the directory's name. */
+  name: string;
+  /** Stable short hash of `root`: two checkouts of one repo never collide. */
+  id: string;
+  /** Absolute directory holding the config file. */
+  root: string;
+  /** Absolute path of the config file that was loaded. */
+  configFile: string;
+}
+
+/** A host port a runtime published for a container port. */
+export interface PortBinding {
+  container: number;
+  hostIp: string;
+  hostPort: number;
+}
+
+export type ContainerState =
+  | 'running'
+  | 'created'
+  | 'exited'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'dead'
+  | 'unknown';
+
+/** A container as the runtime reports it, with cidx's labels decoded. */
+export interface ObservedContainer {
+  id: string;
+  /** Name without Docker's leading slash. */
+  name: string;
+  /** Value of the `io.cidx.service` label. */
+  service: string;
+  /** Value of the `io.cidx.project` label. */
+  projectId: string;
+  /** Value of the `io.cidx.config-hash` label: the spec it was created from. */
+  configHash: string | undefined;
+  image: string;
+  state: ContainerState;
+  exitCode: number | undefined;
+  /** ISO time of the last start, when the runtime reports one. */
+  startedAt: string | undefined;
+  /** Published TCP ports; empty until a Docker container runs. */
+  ports: PortBinding[];
+  labels: Record<string, string>;
+  /** The image's own HEALTHCHECK status, where the runtime runs one. */
+  runtimeHealth?: 'healthy' | 'unhealthy' | 'starting' | undefined;
+}
+
+/** A named container port, as the config declares it. */
+export interface PortSpec {
+  name: string;
+  container: number;
+}
+
+export interface VolumeMount {
+  /** The runtime's volume name (project-scoped, see `volumeName`). */
+  source: string;
+  /** Path inside the container. */
+  target: string;
+}
+
+/** Everything a runtime needs to run one service, except its host ports. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command: string[] | undefined;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  ports: PortSpec[];
+  /** Host address every port is published on (`bind` in the config). */
+  hostIp: string;
+  volumes: VolumeMount[];
+}
+
+/** Where a host port candidate came from: `preferred`, `cache`, or a plugin's own word. */
+export type PortSource = string;
+
+export interface PortCandidate {
+  port: number;
+  source: PortSource;
+}
+
+/** What to ask the runtime for, per container port: candidates in order, then runtime-chosen. */
+export interface PortRequest {
+  name: string;
+  container: number;
+  hostIp: string;
+  /** Host ports to try first, best first. Empty: let the runtime choose. */
+  candidates: PortCandidate[];
+}
+
+/** One concrete publish instruction for a runtime: `hostPort` undefined means runtime-chosen. */
+export interface PortAssignment {
+  container: number;
+  hostIp: string;
+  hostPort: number | undefined;
+}
+
+/** A service as the core wants it, after plugins refined the spec. */
+export interface DesiredService {
+  name: string;
+  spec: ContainerSpec;
+  /** Hash of `spec` as it affects a running container; stored in a label. */
+  hash: string;
+  dependsOn: string[];
+  health: HealthConfig | false | undefined;
+  /** Configured preferred host port per port name. */
+  preferred: Record<string, number>;
+}
+
+export interface HealthResult {
+  healthy: boolean;
+  /** Short human description: "HTTP 200 from /healthz", "connection refused". */
+  detail: string;
+  /** Reachable but answered 401/403: the service is up but wants credentials. */
+  authRequired?: boolean;
+}
+
+export interface PortReport {
+  name: string;
+  container: number;
+  host: number | null;
+  hostIp: string | null;
+  /** The configured preferred host port, if any. */
+  preferred: number | null;
+  /** A preferred port was configured but the runtime gave another one. */
+  fallback: boolean;
+  url: string | null;
+}
+
+/** What apply did to a service. */
+export type ApplyAction = 'created' | 'started' | 'recreated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
+
+export interface ServiceReport {
+  name: string;
+  state: ContainerState | 'missing';
+  healthy: boolean | null;
+  health?: HealthResult;
+  action?: ApplyAction;
+  /** Why the action happened, from the plan. */
+  reason?: string;
+  container: { id: string; name: string } | null;
+  ports: PortReport[];
+  error?: { code: string; message: string; details?: string[] };
+}
+
+export interface ProjectReport {
+  project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>;
+  runtime: string;
+  services: ServiceReport[];
+}

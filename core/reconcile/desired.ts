@@ -1,0 +1,126 @@
+/**
+ * From config to desired state: one ContainerSpec per service, refined by the
+ * `containerSpec` hook, then hashed. The hash goes into a label on the
+ * container; comparing it with the desired hash is how drift is detected.
+ */
+import { createHash } from 'node:crypto';
+import { DEFAULTS, type CidxConfig, type ServiceConfig } from '../../schemas/config.js';
+import { parseDuration } from '../duration.js';
+import type { CidxHooks, ProjectContext } from '../hooks.js';
+import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
+import { LABELS, containerName, volumeName } from '../project.js';
+
+/** Label holding a short digest per spec field, so a plan can say *what* changed. */
+export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
+
+/** The fields of a spec that, when changed, require a new container. Health and dependsOn are not among them. */
+const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'labels'] as const;
+export type SpecField = (typeof HASHED_FIELDS)[number];
+
+export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: string, service: ServiceConfig): ContainerSpec {
+  return {
+    name: containerName(project, name),
+    image: service.image,
+    command: service.command,
+    env: { ...service.env },
+    labels: {
+      [LABELS.project]: project.id,
+      [LABELS.projectName]: project.name,
+      [LABELS.root]: project.root,
+      [LABELS.service]: name,
+    },
+    ports: Object.entries(service.ports).map(([portName, container]) => ({ name: portName, container })),
+    hostIp: config.bind,
+    volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: volumeName(project, name, volume), target })),
+  };
+}
+
+/** JSON with sorted object keys, so equal specs always hash equally. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const digest = (value: unknown, length: number) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, length);
+
+function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
+  // cidx's own identity labels are excluded: renaming a project must not recreate its containers.
+  const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([key]) => !key.startsWith('io.cidx.')));
+  return {
+    image: spec.image,
+    command: spec.command ?? null,
+    env: spec.env,
+    ports: [...spec.ports].sort((a, b) => a.name.localeCompare(b.name)),
+    bind: spec.hostIp,
+    volumes: [...spec.volumes].sort((a, b) => a.target.localeCompare(b.target)),
+    labels: userLabels,
+  };
+}
+
+export function specHash(spec: ContainerSpec): string {
+  return digest(hashedFields(spec), 16);
+}
+
+/** `image=1a2b3c;env=4d5e6f;…`: stored on the container to explain later drift. */
+export function specDigest(spec: ContainerSpec): string {
+  const fields = hashedFields(spec);
+  return HASHED_FIELDS.map((field) => `${field}=${digest(fields[field], 6)}`).join(';');
+}
+
+/** Which fields differ between a container's digest label and the desired spec. */
+export function changedFields(observedDigest: string | undefined, desired: ContainerSpec): SpecField[] | undefined {
+  if (!observedDigest) return undefined;
+  const observed = new Map(observedDigest.split(';').map((pair) => pair.split('=') as [string, string]));
+  const wanted = specDigest(desired);
+  return wanted
+    .split(';')
+    .map((pair) => pair.split('=') as [SpecField, string])
+    .filter(([field, value]) => observed.get(field) !== value)
+    .map(([field]) => field);
+}
+
+/** Normalises the config's preferred ports into port name → host port. */
+export function preferredPorts(config: CidxConfig, name: string): Record<string, number> {
+  const preference = config.preferredPorts[name];
+  const service = config.services[name];
+  if (preference === undefined || !service) return {};
+  if (typeof preference === 'number') {
+    const first = Object.keys(service.ports)[0];
+    return first ? { [first]: preference } : {};
+  }
+  return { ...preference };
+}
+
+/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports. */
+function healthFor(service: ServiceConfig): DesiredService['health'] {
+  if (service.health !== undefined) return service.health;
+  const first = Object.keys(service.ports)[0];
+  if (!first) return false;
+  return {
+    tcp: { port: first },
+    timeout: parseDuration(DEFAULTS.healthTimeout)!,
+    interval: parseDuration(DEFAULTS.healthInterval)!,
+    successes: DEFAULTS.healthSuccesses,
+  };
+}
+
+export async function desiredServices(hooks: CidxHooks, context: ProjectContext): Promise<DesiredService[]> {
+  const { config, project } = context;
+  return Promise.all(
+    Object.entries(config.services).map(async ([name, service]) => {
+      const refined = await hooks.containerSpec.promise(baseSpec(project, config, name, service), { ...context, service: name, serviceConfig: service });
+      const hash = specHash(refined);
+      const spec: ContainerSpec = {
+        ...refined,
+        labels: { ...refined.labels, [LABELS.configHash]: hash, [SPEC_DIGEST_LABEL]: specDigest(refined) },
+      };
+      return { name, spec, hash, dependsOn: service.dependsOn, health: healthFor(service), preferred: preferredPorts(config, name) };
+    }),
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * Executes a plan. Services run level by level in dependency order; the
+ * services of one level are acted on in parallel, their ports discovered with
+ * one inspect call, and their health checked in parallel. A failed service
+ * stops its dependants and nothing else.
+ */
+import pRetry from 'p-retry';
+import { CidxError, isCidxError } from '../errors.js';
+import type { CidxHooks, ReportContext } from '../hooks.js';
+import type { ApplyAction, DesiredService, ObservedContainer, ProjectReport, ServiceReport } from '../model.js';
+import { dependencyLevels } from './order.js';
+import type { Step, StepOp } from './plan.js';
+import { inReadingOrder, portReports, portsPublished } from './report.js';
+import { runService } from './run-service.js';
+
+export interface ExecuteContext extends ReportContext {
+  hooks: CidxHooks;
+  /** Progress for humans, per service: 'creating', 'waiting for health', … */
+  onProgress?: (service: string, phase: string) => void;
+}
+
+const ACTION: Record<StepOp, ApplyAction> = {
+  create: 'created',
+  start: 'started',
+  recreate: 'recreated',
+  noop: 'unchanged',
+  remove: 'removed',
+};
+
+const LOG_TAIL = 20;
+
+export async function executePlan(context: ExecuteContext, desired: DesiredService[], steps: Step[]): Promise<ProjectReport> {
+  const { runtime } = context;
+  const reports = new Map<string, ServiceReport>();
+  const stepOf = new Map(steps.filter((step) => step.op !== 'remove').map((step) => [step.service, step]));
+
+  // Orphans and leftovers first, in one call: they may hold ports the others want.
+  const removals = steps.filter((step) => step.op === 'remove');
+  const leftovers = [...removals.map((step) => step.container!), ...steps.flatMap((step) => step.duplicates ?? [])];
+  if (leftovers.length) await runtime.remove(leftovers.map((container) => container.id));
+  const removed: ServiceReport[] = removals.map((step) => ({
+    name: step.service,
+    state: 'missing',
+    healthy: null,
+    action: 'removed',
+    reason: step.reason,
+    container: null,
+    ports: [],
+  }));
+
+  const failed = new Set<string>();
+  for (const level of dependencyLevels(desired)) {
+    context.signal.throwIfAborted();
+    const acted = await Promise.all(level.map((service) => actOn(context, service, stepOf.get(service.name)!, failed)));
+    const containers = await discover(context, level, acted);
+    await Promise.all(
+      level.map(async (service, index) => {
+        const report = await finish(context, service, stepOf.get(service.name)!, acted[index]!, containers.get(service.name));
+        if (report.error) failed.add(service.name);
+        reports.set(service.name, report);
+      }),
+    );
+  }
+  return {
+    project: { name: context.project.name, id: context.project.id, root: context.project.root },
+    runtime: runtime.name,
+    services: [...desired.map((service) => reports.get(service.name)!), ...removed].map(inReadingOrder),
+  };
+}
+
+type Acted = { id: string } | { error: CidxError };
+
+async function actOn(context: ExecuteContext, service: DesiredService, step: Step, failed: Set<string>): Promise<Acted> {
+  const blockedBy = service.dependsOn.filter((dep) => failed.has(dep));
+  if (blockedBy.length) {
+    return { error: new CidxError('DEPENDENCY_FAILED', `not started: ${blockedBy.join(', ')} ${blockedBy.length === 1 ? 'is' : 'are'} not healthy`) };
+  }
+  try {
+    const { runtime, hooks } = context;
+    switch (step.op) {
+      case 'noop':
+        return { id: step.container!.id };
+      case 'start':
+        context.onProgress?.(service.name, 'starting');
+        await runtime.start([step.container!.id]);
+        return { id: step.container!.id };
+      case 'recreate':
+        context.onProgress?.(service.name, 'recreating');
+        await runtime.remove([step.container!.id]);
+        return { id: await runService(hooks, { ...context, service, previous: step.container }) };
+      case 'create':
+        context.onProgress?.(service.name, 'creating');
+        return { id: await runService(hooks, { ...context, service, previous: undefined }) };
+      default:
+        throw new Error(`unexpected step ${step.op} for a declared service`);
+    }
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return { error: asCidxError(error) };
+  }
+}
+
+/**
+ * One inspect for every container of the level. Docker publishes ports only
+ * once a container runs, so retry briefly (no fixed sleep) while a running
+ * container still lacks a binding; stop as soon as all are known or exited.
+ */
+async function discover(context: ExecuteContext, level: DesiredService[], acted: Acted[]): Promise<Map<string, ObservedContainer>> {
+  const wanted = level.flatMap((service, index) => {
+    const outcome = acted[index]!;
+    return 'id' in outcome ? [{ service, id: outcome.id }] : [];
+  });
+  const found = new Map<string, ObservedContainer>();
+  if (wanted.length === 0) return found;
+  await pRetry(
+    async () => {
+      const pending = wanted.filter(({ service }) => !found.has(service.name));
+      const inspected = await context.runtime.inspect(pending.map(({ id }) => id));
+      for (const { service, id } of pending) {
+        const container = inspected.find((candidate) => candidate.id === id || candidate.id.startsWith(id) || id.startsWith(candidate.id));
+        if (container && (container.state !== 'running' || portsPublished(service, container))) found.set(service.name, container);
+      }
+      if (found.size < wanted.length) throw new Error('ports not published yet');
+    },
+    { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal },
+  ).catch(() => undefined); // whatever is still unknown is reported as such below
+  return found;
+}
+
+async function finish(
+  context: ExecuteContext,
+  service: DesiredService,
+  step: Step,
+  acted: Acted,
+  container: ObservedContainer | undefined,
+): Promise<ServiceReport> {
+  const base = { name: service.name, action: ACTION[step.op], reason: step.reason };
+  if ('error' in acted) {
+    return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...stateOf(step), healthy: false, container: null, ports: [], error: describe(acted.error) };
+  }
+  const ports = portReports(service, container, context.runtime);
+  const identity = container ? { id: container.id, name: container.name } : { id: acted.id, name: service.spec.name };
+  if (!container || container.state !== 'running') {
+    const error = await exitedError(context, service, acted.id, container);
+    return { ...base, action: 'failed', state: container?.state ?? 'missing', healthy: false, container: identity, ports, error: describe(error) };
+  }
+  try {
+    context.onProgress?.(service.name, 'waiting for health');
+    const health = await context.hooks.checkHealth.promise({ ...context, service, container, ports, wait: true });
+    const report: ServiceReport = { ...base, state: 'running', healthy: health?.healthy ?? true, container: identity, ports };
+    if (health) report.health = health;
+    context.onProgress?.(service.name, report.healthy ? 'healthy' : 'unhealthy');
+    return report;
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describe(asCidxError(error)) };
+  }
+}
+
+function stateOf(step: Step): Pick<ServiceReport, 'state'> {
+  return { state: step.op === 'create' || step.op === 'recreate' ? 'missing' : step.container?.state ?? 'missing' };
+}
+
+async function exitedError(context: ExecuteContext, service: DesiredService, id: string, container: ObservedContainer | undefined): Promise<CidxError> {
+  if (!container) return new CidxError('SERVICE_EXITED', `${service.name}: container ${id.slice(0, 12)} disappeared right after it started`);
+  const logs = await context.runtime.logs(container.id, LOG_TAIL).catch(() => '');
+  return new CidxError(
+    'SERVICE_EXITED',
+    `${service.name} ${container.state === 'exited' ? `exited with code ${container.exitCode ?? '?'}` : `is ${container.state}`} right after it started`,
+    { details: logs ? logs.trimEnd().split('\n').slice(-LOG_TAIL) : ['(no log output)'] },
+  );
+}
+
+function describe(error: CidxError): NonNullable<ServiceReport['error']> {
+  return error.details.length ? { code: error.code, message: error.message, details: error.details } : { code: error.code, message: error.message };
+}
+
+function asCidxError(error: unknown): CidxError {
+  if (isCidxError(error)) return error;
+  return new CidxError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
+}

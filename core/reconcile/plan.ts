@@ -1,0 +1,64 @@
+/**
+ * The planner: a pure function of (desired services, observed containers) to
+ * steps. `cidx plan` prints these steps; `cidx apply` executes exactly them.
+ */
+import type { DesiredService, ObservedContainer } from '../model.js';
+import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
+
+/** The closed set of operations. */
+export type StepOp = 'create' | 'start' | 'recreate' | 'remove' | 'noop';
+
+export interface Step {
+  service: string;
+  op: StepOp;
+  /** Why, for humans: "env changed", "container exited (code 1)", "not declared any more". */
+  reason: string;
+  /** The container the step acts on (all ops but create). */
+  container?: ObservedContainer;
+  /** Extra containers of the same service to remove first (left by an interrupted run). */
+  duplicates?: ObservedContainer[];
+}
+
+export function plan(desired: DesiredService[], observed: ObservedContainer[]): Step[] {
+  const byService = new Map<string, ObservedContainer[]>();
+  for (const container of observed) {
+    const list = byService.get(container.service) ?? [];
+    list.push(container);
+    byService.set(container.service, list);
+  }
+  const steps: Step[] = desired.map((service) => planService(service, byService.get(service.name) ?? []));
+  const declared = new Set(desired.map((service) => service.name));
+  for (const [service, containers] of byService) {
+    if (declared.has(service)) continue;
+    for (const container of containers) steps.push({ service, op: 'remove', reason: 'not declared any more', container });
+  }
+  return steps;
+}
+
+function planService(service: DesiredService, containers: ObservedContainer[]): Step {
+  // Prefer the container with the canonical name; any other is a leftover.
+  const sorted = [...containers].sort((a, b) => Number(b.name === service.spec.name) - Number(a.name === service.spec.name));
+  const [container, ...duplicates] = sorted;
+  const extra = duplicates.length ? { duplicates } : {};
+  if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
+  if (container.configHash !== service.hash) {
+    return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };
+  }
+  switch (container.state) {
+    case 'running':
+      return { service: service.name, op: 'noop', reason: 'up to date', container, ...extra };
+    case 'exited':
+      return { service: service.name, op: 'start', reason: `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`, container, ...extra };
+    case 'created':
+      return { service: service.name, op: 'start', reason: 'container created but not started', container, ...extra };
+    default:
+      return { service: service.name, op: 'recreate', reason: `container is ${container.state}`, container, ...extra };
+  }
+}
+
+function driftReason(service: DesiredService, container: ObservedContainer): string {
+  if (!container.configHash) return 'created without a config hash';
+  const fields = changedFields(container.labels[SPEC_DIGEST_LABEL], service.spec);
+  if (!fields || fields.length === 0) return 'config changed';
+  return `${fields.join(', ')} changed`;
+}

@@ -1,0 +1,64 @@
+/** Builds what users see of a service's ports: host port, address, URL, fallback. */
+import type { DesiredService, ObservedContainer, PortBinding, PortReport, ServiceReport } from '../model.js';
+import type { ContainerRuntime } from '../runtime.js';
+
+const WILDCARD = new Set(['', '0.0.0.0', '::']);
+
+/**
+ * Picks the binding to connect to. Docker < 27 may give the IPv4 and IPv6
+ * bindings of one port different host ports (moby#42442): prefer the one on
+ * the configured address, then IPv4.
+ */
+export function pickBinding(bindings: PortBinding[], container: number, hostIp: string): PortBinding | undefined {
+  const candidates = bindings.filter((binding) => binding.container === container);
+  return (
+    candidates.find((binding) => binding.hostIp === hostIp) ??
+    candidates.find((binding) => !binding.hostIp.includes(':')) ??
+    candidates[0]
+  );
+}
+
+/** Where a client on this machine reaches a binding. */
+export function reachableHost(binding: PortBinding, runtime: Pick<ContainerRuntime, 'engineHost'>): string {
+  if (runtime.engineHost) return runtime.engineHost;
+  if (WILDCARD.has(binding.hostIp)) return binding.hostIp === '::' ? '::1' : '127.0.0.1';
+  return binding.hostIp;
+}
+
+export function portReports(
+  service: DesiredService,
+  container: ObservedContainer | undefined,
+  runtime: Pick<ContainerRuntime, 'engineHost'>,
+): PortReport[] {
+  return service.spec.ports.map(({ name, container: containerPort }) => {
+    const binding = container ? pickBinding(container.ports, containerPort, service.spec.hostIp) : undefined;
+    const preferred = service.preferred[name] ?? null;
+    if (!binding) {
+      return { name, container: containerPort, host: null, hostIp: null, preferred, fallback: false, url: null };
+    }
+    const host = reachableHost(binding, runtime);
+    const hostIp = binding.hostIp === '' ? service.spec.hostIp : binding.hostIp;
+    return {
+      name,
+      container: containerPort,
+      host: binding.hostPort,
+      hostIp,
+      preferred,
+      fallback: preferred !== null && preferred !== binding.hostPort,
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
+    };
+  });
+}
+
+/** True when every declared port has a published host port: Docker shows them only once running. */
+export function portsPublished(service: DesiredService, container: ObservedContainer): boolean {
+  return service.spec.ports.every(({ container: port }) => pickBinding(container.ports, port, service.spec.hostIp) !== undefined);
+}
+
+/** The same service report with keys in the documented order, so `--json` reads top-down. */
+export function inReadingOrder(report: ServiceReport): ServiceReport {
+  const { name, state, healthy, health, action, reason, container, ports, error } = report;
+  return Object.fromEntries(
+    Object.entries({ name, state, healthy, action, reason, health, container, ports, error }).filter(([, value]) => value !== undefined),
+  ) as unknown as ServiceReport;
+}

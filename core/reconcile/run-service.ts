@@ -1,0 +1,78 @@
+/**
+ * Creates one service's container, negotiating host ports with the engine:
+ * ask for what `requestPorts` produced; when the engine refuses a port, let
+ * `portRefused` revise the request (preferred-port-fallback drops the taken
+ * port) and try again. The engine's answer is the truth; nothing is checked
+ * beforehand, because checking then binding is a race.
+ */
+import pRetry from 'p-retry';
+import type { CidxHooks, ServiceContext } from '../hooks.js';
+import type { PortAssignment, PortRequest } from '../model.js';
+import { NameConflictError, PortRefusedError } from '../runtime.js';
+
+/** Refusals tolerated per service before giving up: each one removes at least one candidate. */
+const MAX_ATTEMPTS = 8;
+
+export async function runService(hooks: CidxHooks, context: ServiceContext): Promise<string> {
+  const { service, runtime } = context;
+  const initial: PortRequest[] = service.spec.ports.map(({ name, container }) => ({
+    name,
+    container,
+    hostIp: service.spec.hostIp,
+    candidates: [],
+  }));
+  let requests = await hooks.requestPorts.promise(initial, context);
+  for (let attempt = 1; ; attempt++) {
+    context.signal.throwIfAborted();
+    try {
+      const { id } = await runtime.run(service.spec, toAssignments(requests));
+      return id;
+    } catch (error) {
+      if (error instanceof NameConflictError) return adopt(context);
+      if (!(error instanceof PortRefusedError) || attempt >= MAX_ATTEMPTS) throw error;
+      const revised = await hooks.portRefused.promise(requests, { ...context, port: error.port, message: error.message });
+      if (revised) {
+        requests = revised;
+      } else if (requests.some((request) => request.candidates.length > 0)) {
+        throw error; // a specific port was refused and no plugin offered another
+      }
+      // Only runtime-chosen ports were asked for: an ephemeral-port race in the engine. Ask again.
+    }
+  }
+}
+
+function toAssignments(requests: PortRequest[]): PortAssignment[] {
+  return requests.map((request) => ({ container: request.container, hostIp: request.hostIp, hostPort: request.candidates[0]?.port }));
+}
+
+/**
+ * The name is taken: another cidx process is creating this very service.
+ * Wait until its container runs and adopt it, if it was built from the same
+ * spec; otherwise report the conflict.
+ */
+async function adopt(context: ServiceContext): Promise<string> {
+  const { runtime, service, project } = context;
+  return pRetry(
+    async () => {
+      const containers = await runtime.listProject(project.id);
+      const existing = containers.find((container) => container.name === service.spec.name);
+      if (!existing) throw new Error(`container ${service.spec.name} vanished while adopting it`);
+      if (existing.configHash !== service.hash) {
+        throw new NameConflictError(service.spec.name, 'it was created from a different config; run `cidx apply` again');
+      }
+      if (existing.state === 'running') return existing.id;
+      if (existing.state === 'exited') {
+        await runtime.start([existing.id]);
+        return existing.id;
+      }
+      throw new Error(`container ${service.spec.name} is ${existing.state}`);
+    },
+    {
+      retries: 20,
+      minTimeout: 50,
+      maxTimeout: 500,
+      signal: context.signal,
+      shouldRetry: ({ error }) => !(error instanceof NameConflictError),
+    },
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The contract a runtime plugin implements. The core drives containers only
+ * through this interface, so Docker, Podman or a third party's OCI CLI plug in
+ * the same way (see `resolveRuntime` in hooks.ts).
+ */
+import { CidxError } from './errors.js';
+import type { ContainerSpec, ObservedContainer, PortAssignment } from './model.js';
+
+export interface ContainerRuntime {
+  /** Short name shown to users and in `--json`: 'docker', 'podman', … */
+  readonly name: string;
+  /**
+   * Host at which published ports are reachable from this machine, when it is
+   * not the binding's own address (a remote engine via DOCKER_HOST). Undefined
+   * for a local engine.
+   */
+  readonly engineHost: string | undefined;
+
+  /** Every container of the project, found by the `io.cidx.project` label; at most two CLI calls. */
+  listProject(projectId: string): Promise<ObservedContainer[]>;
+  /** Every cidx container on this engine, for `prune`. */
+  listAll(): Promise<ObservedContainer[]>;
+  /** Fresh state of the given containers in one call; missing ones are left out. */
+  inspect(ids: string[]): Promise<ObservedContainer[]>;
+  /**
+   * Creates and starts a container. Throws `PortRefusedError` when the engine
+   * refuses a host port and `NameConflictError` when the name is taken; in
+   * both cases it leaves no container of its own behind.
+   */
+  run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }>;
+  /** Starts stopped containers. */
+  start(ids: string[]): Promise<void>;
+  /** Force-removes containers (anonymous volumes too, never named ones). */
+  remove(ids: string[]): Promise<void>;
+  /** Named volumes whose name starts with `prefix`. */
+  listVolumes(prefix: string): Promise<string[]>;
+  removeVolumes(names: string[]): Promise<void>;
+  /** The last `tail` lines of a container's output (stdout and stderr). */
+  logs(id: string, tail: number): Promise<string>;
+  /** Runs a command in a running container, for `command` health probes. */
+  exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }>;
+  /** The runtime's own HEALTHCHECK status, if the image defines one and the runtime runs it. */
+  healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined>;
+}
+
+/** The engine refused a host port (taken by another container or process). */
+export class PortRefusedError extends CidxError {
+  /** The refused host port, when the engine's message names it. */
+  readonly port: number | undefined;
+  constructor(port: number | undefined, engineMessage: string) {
+    super('PORT_REFUSED', port ? `host port ${port} is not available: ${engineMessage}` : `a host port is not available: ${engineMessage}`);
+    this.port = port;
+  }
+}
+
+/** A container with this name exists already: someone else is creating it. */
+export class NameConflictError extends CidxError {
+  readonly containerName: string;
+  constructor(containerName: string, engineMessage: string) {
+    super('NAME_CONFLICT', `container name ${containerName} is already in use: ${engineMessage}`);
+    this.containerName = containerName;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * A session is one command's view of one project: validated config, hooks
+ * with every plugin applied, and the runtime that the plugins chose.
+ */
+import { CidxError } from './errors.js';
+import { loadConfig } from './config/load.js';
+import { createHooks, type CidxHooks, type ProjectContext } from './hooks.js';
+import type { CidxPlugin } from './plugin.js';
+import type { ContainerRuntime } from './runtime.js';
+
+export interface SessionOptions {
+  /** The command being run, passed to every hook. */
+  command: string;
+  /** Built-in plugins, applied before the config's own (the CLI supplies them: the core knows no runtime). */
+  plugins: CidxPlugin[];
+  /** `-c`: explicit config file. Default: searched from `cwd` upwards. */
+  configFile?: string | undefined;
+  /** Default: process.cwd(). */
+  cwd?: string;
+  /** `--runtime`; overrides CIDX_RUNTIME, which overrides the config's `runtime`. */
+  runtime?: string | undefined;
+  signal?: AbortSignal;
+}
+
+export interface Session extends ProjectContext {
+  hooks: CidxHooks;
+  runtime: ContainerRuntime;
+  warnings: string[];
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { config, project, warnings } = await loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() });
+  const hooks = createHooks();
+  for (const plugin of [...options.plugins, ...config.plugins]) plugin.apply(hooks);
+  const context: ProjectContext = {
+    project,
+    config,
+    command: options.command,
+    signal: options.signal ?? new AbortController().signal,
+  };
+  await hooks.configResolved.promise(context);
+  const requested = options.runtime ?? process.env.CIDX_RUNTIME ?? config.runtime;
+  const runtime = await hooks.resolveRuntime.promise({ ...context, requested });
+  if (!runtime) {
+    throw new CidxError(
+      'RUNTIME_UNAVAILABLE',
+      requested === 'auto' ? 'no container runtime answered (tried docker, then podman)' : `no plugin provides the runtime "${requested}"`,
+    );
+  }
+  return { ...context, hooks, runtime, warnings };
+}

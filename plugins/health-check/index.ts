@@ -1,0 +1,133 @@
+/**
+ * Answers `checkHealth`: probes a service through its published port (http,
+ * tcp), inside it (command), or asks the runtime (runtime). In apply it retries
+ * with p-retry until healthy or the timeout, and fails at once when the
+ * container stops instead of waiting out the timeout.
+ */
+import pRetry from 'p-retry';
+import { CidxError } from '../../core/errors.js';
+import { formatDuration } from '../../core/duration.js';
+import type { HealthRequest } from '../../core/hooks.js';
+import type { HealthResult, PortReport } from '../../core/model.js';
+import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
+import type { HealthConfig } from '../../schemas/config.js';
+import { probeHttp, probeTcp, type ProbeResult } from './probes.js';
+
+const NAME = 'health-check';
+/** Per-attempt network timeout: a probe never blocks longer than this. */
+const ATTEMPT_TIMEOUT_MS = 2_000;
+/** While waiting, look at the container this often to notice a crash early. */
+const LIVENESS_EVERY_MS = 1_000;
+const LOG_TAIL = 20;
+
+export function healthCheck(): CidxPlugin {
+  return definePlugin({
+    name: NAME,
+    apply(hooks) {
+      hooks.checkHealth.tapPromise({ name: NAME, stage: 0 }, async (request) => {
+        const health = request.service.health;
+        if (health === false || health === undefined) return { healthy: true, detail: 'no health check' };
+        if (!request.wait) {
+          const result = await probeOnce(request, health);
+          return toResult(result);
+        }
+        return waitUntilHealthy(request, health);
+      });
+    },
+  });
+}
+
+function toResult(result: ProbeResult): HealthResult {
+  return result.authRequired ? { healthy: result.ok, detail: result.detail, authRequired: true } : { healthy: result.ok, detail: result.detail };
+}
+
+function findPort(ports: PortReport[], ref: string | number): PortReport | undefined {
+  return ports.find((port) => (typeof ref === 'number' ? port.container === ref : port.name === ref));
+}
+
+export async function probeOnce(request: HealthRequest, health: HealthConfig): Promise<ProbeResult> {
+  const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, health.timeout);
+  if (health.http || health.tcp) {
+    const ref = (health.http ?? health.tcp)!.port;
+    const port = findPort(request.ports, ref);
+    if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
+    const host = new URL(port.url).hostname.replace(/^\[|\]$/g, '');
+    if (health.http) {
+      return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
+    }
+    return probeTcp(host, port.host, timeoutMs);
+  }
+  if (health.command) {
+    const { exitCode, output } = await request.runtime.exec(request.container.id, health.command);
+    const last = output.trim().split('\n').pop() ?? '';
+    return { ok: exitCode === 0, detail: `\`${health.command.join(' ')}\` exited ${exitCode}${last ? `: ${last.slice(0, 200)}` : ''}` };
+  }
+  const status = await request.runtime.healthStatus(request.container.id);
+  if (status === undefined) return { ok: false, detail: `${request.runtime.name} reports no HEALTHCHECK status for this container` };
+  return { ok: status === 'healthy', detail: `${request.runtime.name} reports ${status}` };
+}
+
+function describeProbe(health: HealthConfig): string {
+  if (health.http) return `http GET ${health.http.path} on port ${health.http.port}`;
+  if (health.tcp) return `tcp connect on port ${health.tcp.port}`;
+  if (health.command) return `command \`${health.command.join(' ')}\``;
+  return 'runtime HEALTHCHECK';
+}
+
+async function waitUntilHealthy(request: HealthRequest, health: HealthConfig): Promise<HealthResult> {
+  const started = Date.now();
+  let last: ProbeResult = { ok: false, detail: 'not probed yet' };
+  let passes = 0;
+  let lastLiveness = started;
+
+  const attempt = async () => {
+    last = await probeOnce(request, health);
+    if (last.ok) {
+      passes++;
+      if (passes >= health.successes) return;
+      throw new Error('needs more consecutive passes');
+    }
+    passes = 0;
+    if (Date.now() - lastLiveness >= LIVENESS_EVERY_MS) {
+      lastLiveness = Date.now();
+      await assertStillRunning(request);
+    }
+    throw new Error(last.detail);
+  };
+
+  try {
+    await pRetry(attempt, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: Math.min(25, health.interval),
+      factor: 1.5,
+      maxTimeout: health.interval,
+      maxRetryTime: health.timeout,
+      randomize: false,
+      signal: request.signal,
+      shouldRetry: ({ error }) => !(error instanceof CidxError),
+    });
+  } catch (error) {
+    if (error instanceof CidxError || request.signal.aborted) throw error;
+    await assertStillRunning(request);
+    const logs = await request.runtime.logs(request.container.id, LOG_TAIL).catch(() => '');
+    throw new CidxError(
+      'HEALTH_TIMEOUT',
+      `${request.service.name} was not healthy within ${formatDuration(health.timeout)}: ${describeProbe(health)}; last result: ${last.detail}`,
+      { details: logTail(logs) },
+    );
+  }
+  return toResult(last);
+}
+
+async function assertStillRunning(request: HealthRequest): Promise<void> {
+  const [container] = await request.runtime.inspect([request.container.id]);
+  if (container?.state === 'running') return;
+  const logs = await request.runtime.logs(request.container.id, LOG_TAIL).catch(() => '');
+  const how = !container ? 'was removed' : container.state === 'exited' ? `exited with code ${container.exitCode ?? '?'}` : `is ${container.state}`;
+  throw new CidxError('SERVICE_EXITED', `${request.service.name} ${how} while cidx waited for it to become healthy`, { details: logTail(logs) });
+}
+
+function logTail(logs: string): string[] {
+  const lines = logs.trimEnd().split('\n').filter((line) => line.length);
+  return lines.length ? ['last log lines:', ...lines.slice(-LOG_TAIL).map((line) => `  ${line}`)] : ['(no log output)'];
+}

@@ -1,0 +1,175 @@
+/**
+ * A ContainerRuntime over a Docker-compatible CLI. Docker and Podman share
+ * argument syntax for everything cidx does; their differences (see
+ * shared/RUNTIMES.md) live in `Dialect`. This is a library the two runtime
+ * plugins use, not a plugin: it taps no hook.
+ *
+ * Every call passes an argument array to execa: no shell, no quoting bugs.
+ */
+import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
+import { NameConflictError, type ContainerRuntime } from '../../core/runtime.js';
+import { parseInspect } from './inspect.js';
+import { classifyFailure } from './failures.js';
+
+export interface Dialect {
+  /** 'docker' or 'podman': the binary and the name users see. */
+  name: string;
+  /** Host at which published ports live when the engine is remote (DOCKER_HOST, CONTAINER_HOST). */
+  engineHost(env: NodeJS.ProcessEnv): string | undefined;
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How long a read-only call may take before the engine counts as unreachable. */
+const QUERY_TIMEOUT_MS = 30_000;
+const PROJECT_LABEL = 'io.cidx.project';
+
+export class CliRuntime implements ContainerRuntime {
+  readonly name: string;
+  readonly engineHost: string | undefined;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly binary: string = dialect.name,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.name = dialect.name;
+    this.engineHost = dialect.engineHost(env);
+  }
+
+  /** Runs the CLI; throws a classified CidxError unless `allowFailure`. */
+  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; what?: string } = {}): Promise<CliResult> {
+    const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
+    const result = await execa(this.binary, args, {
+      reject: false,
+      env: this.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      ...(options.timeout ? { timeout: options.timeout } : {}),
+    });
+    const outcome: CliResult = {
+      exitCode: result.exitCode ?? -1,
+      stdout: typeof result.stdout === 'string' ? result.stdout : '',
+      stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    };
+    if (result.failed && !options.allowFailure) {
+      const spawnError = (result as { code?: string }).code ?? (result.cause as NodeJS.ErrnoException | undefined)?.code;
+      throw classifyFailure({
+        runtime: this.name,
+        binary: this.binary,
+        args,
+        what: options.what ?? `${this.name} ${args[0]}`,
+        stderr: outcome.stderr || (result.message ?? ""),
+        spawnError,
+        timedOut: Boolean(result.timedOut),
+        env: this.env,
+      });
+    }
+    return outcome;
+  }
+
+  /** Cheap liveness check for `runtime: 'auto'`: does the engine answer at all? */
+  async answers(timeout = 3_000): Promise<boolean> {
+    try {
+      const result = await this.cli(['version', '--format', '{{.Server.Version}}'], { timeout, allowFailure: true });
+      return result.exitCode === 0 && result.stdout.trim() !== '';
+    } catch {
+      return false;
+    }
+  }
+
+  async listProject(projectId: string): Promise<ObservedContainer[]> {
+    return this.listByLabel(`${PROJECT_LABEL}=${projectId}`);
+  }
+
+  async listAll(): Promise<ObservedContainer[]> {
+    return this.listByLabel(PROJECT_LABEL);
+  }
+
+  /** One `ps` for the ids, one `inspect` for the details: two calls, however many containers. */
+  private async listByLabel(filter: string): Promise<ObservedContainer[]> {
+    const { stdout } = await this.cli(['ps', '-a', '-q', '--no-trunc', '--filter', `label=${filter}`], {
+      timeout: QUERY_TIMEOUT_MS,
+      what: `listing containers with ${this.name}`,
+    });
+    const ids = stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    return this.inspect(ids);
+  }
+
+  async inspect(ids: string[]): Promise<ObservedContainer[]> {
+    if (ids.length === 0) return [];
+    // A container removed between ps and inspect makes inspect exit 1 but still print the others.
+    const result = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, allowFailure: true });
+    if (result.exitCode !== 0 && !result.stdout.trim().startsWith('[')) {
+      if (/no such (container|object)/i.test(result.stderr)) return [];
+      await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS }); // rethrow classified
+    }
+    return parseInspect(result.stdout || '[]');
+  }
+
+  async run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }> {
+    const args = ['run', '-d', '--name', spec.name];
+    for (const [key, value] of Object.entries(spec.labels)) args.push('--label', `${key}=${value}`);
+    for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
+    for (const port of ports) args.push('--publish', publishArg(port));
+    for (const volume of spec.volumes) args.push('--volume', `${volume.source}:${volume.target}`);
+    args.push(spec.image, ...(spec.command ?? []));
+    try {
+      const { stdout } = await this.cli(args, { what: `starting ${spec.name}` });
+      const id = stdout.trim().split('\n').pop()!.trim();
+      return { id };
+    } catch (error) {
+      // The name is someone else's container: leave it alone.
+      if (error instanceof NameConflictError) throw error;
+      // A refused port or a failed start leaves a created container behind: never keep it.
+      await this.cli(['rm', '-f', spec.name], { allowFailure: true });
+      throw error;
+    }
+  }
+
+  async start(ids: string[]): Promise<void> {
+    if (ids.length) await this.cli(['start', ...ids], { what: 'starting containers' });
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const result = await this.cli(['rm', '-f', '-v', ...ids], { allowFailure: true });
+    if (result.exitCode !== 0 && !/no such container|no container with name or id/i.test(result.stderr)) {
+      await this.cli(['rm', '-f', '-v', ...ids], { what: 'removing containers' });
+    }
+  }
+
+  async listVolumes(prefix: string): Promise<string[]> {
+    const { stdout } = await this.cli(['volume', 'ls', '-q', '--filter', `name=${prefix}`], { timeout: QUERY_TIMEOUT_MS });
+    return stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(prefix));
+  }
+
+  async removeVolumes(names: string[]): Promise<void> {
+    if (names.length) await this.cli(['volume', 'rm', '-f', ...names], { what: 'removing volumes' });
+  }
+
+  async logs(id: string, tail: number): Promise<string> {
+    const result = await this.cli(['logs', '--tail', String(tail), id], { timeout: QUERY_TIMEOUT_MS, allowFailure: true });
+    return [result.stdout, result.stderr].filter(Boolean).join('\n');
+  }
+
+  async exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }> {
+    const result = await this.cli(['exec', id, ...command], { allowFailure: true });
+    return { exitCode: result.exitCode, output: [result.stdout, result.stderr].filter(Boolean).join('\n') };
+  }
+
+  async healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined> {
+    const [container] = await this.inspect([id]);
+    return container?.runtimeHealth;
+  }
+}
+
+/** `127.0.0.1::6333` (runtime-chosen, works on both; Podman rejects `0:6333`) or `127.0.0.1:6333:6333`. */
+export function publishArg(port: PortAssignment): string {
+  const ip = port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
+  return `${ip}:${port.hostPort ?? ''}:${port.container}/tcp`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Turns a failed CLI call into the error a user can act on. The engine's own
+ * words are kept in the message; the class and code decide exit status and hint.
+ */
+import { CidxError } from '../../core/errors.js';
+import { NameConflictError, PortRefusedError } from '../../core/runtime.js';
+
+export interface Failure {
+  runtime: string;
+  binary: string;
+  args: string[];
+  /** What cidx was doing, for the message: "starting cidx-1a2b-qdrant". */
+  what: string;
+  stderr: string;
+  spawnError: string | undefined;
+  timedOut: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const PORT_PATTERNS = [
+  /Bind for \S*?:(\d+) failed: port is already allocated/i,
+  /:(\d+): bind: address already in use/i,
+  /port (\d+) is already (?:allocated|in use)/i,
+];
+
+/** Engine address the CLI talks to, for messages about an unreachable daemon. */
+export function engineAddress(runtime: string, env: NodeJS.ProcessEnv): string {
+  if (runtime === 'podman') return env.CONTAINER_HOST ?? 'the local Podman engine';
+  return env.DOCKER_HOST ?? (env.DOCKER_CONTEXT ? `context ${env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock');
+}
+
+export function classifyFailure(failure: Failure): CidxError {
+  const { runtime, stderr } = failure;
+  const text = stderr.trim();
+  const short = text.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 600);
+
+  if (failure.spawnError === 'ENOENT') {
+    return new CidxError('RUNTIME_UNAVAILABLE', `${runtime} is not installed: \`${failure.binary}\` was not found on PATH`);
+  }
+  if (/permission denied.*(docker daemon socket|docker\.sock|podman\.sock)|connect: permission denied/i.test(text)) {
+    return new CidxError('RUNTIME_PERMISSION', `permission denied on the ${runtime} socket (${engineAddress(runtime, failure.env)})`, {
+      details: [short],
+    });
+  }
+  if (
+    failure.timedOut ||
+    /cannot connect to the docker daemon|error during connect|is the docker daemon running|cannot connect to podman|unable to connect to podman|connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i.test(text)
+  ) {
+    // An image pull that fails on DNS also says "no such host": tell the two apart by the command.
+    if (!(failure.args[0] === 'run' && /pull|manifest|registry|image/i.test(text))) {
+      return new CidxError(
+        'RUNTIME_UNAVAILABLE',
+        `cannot reach the ${runtime} engine at ${engineAddress(runtime, failure.env)}${failure.timedOut ? ' (timed out)' : ''}`,
+        { details: short ? [short] : [] },
+      );
+    }
+  }
+  if (/port is already allocated|address already in use/i.test(text)) {
+    const port = PORT_PATTERNS.map((pattern) => pattern.exec(text)?.[1]).find(Boolean);
+    return new PortRefusedError(port ? Number(port) : undefined, short);
+  }
+  if (/is already in use by container|the container name .* is already in use|name .* is in use|that name is already in use/i.test(text)) {
+    const name = failure.args[failure.args.indexOf('--name') + 1] ?? '?';
+    return new NameConflictError(name, short);
+  }
+  if (
+    failure.args[0] === 'run' &&
+    /unable to find image|pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|trying to pull|requested access to the resource is denied/i.test(text)
+  ) {
+    const image = imageOf(failure.args);
+    return new CidxError('IMAGE_UNAVAILABLE', `image ${image} is not available to ${runtime} and could not be pulled`, { details: [short] });
+  }
+  return new CidxError('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
+}
+
+/** The image is the first argument after the options of `run`. */
+function imageOf(args: string[]): string {
+  const withValue = new Set(['--name', '--label', '--env', '--publish', '--volume']);
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i]!;
+    if (withValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return '?';
+}

@@ -1,0 +1,89 @@
+/**
+ * Decodes `container inspect` JSON, which Docker and Podman print in nearly
+ * the same shape. Known differences handled here: Docker's names start with
+ * '/'; Podman may have null Labels, says 'configured'/'stopped' for states,
+ * may leave HostIp empty, and keeps chosen ports in HostConfig.PortBindings
+ * while a container is stopped.
+ */
+import type { ContainerState, ObservedContainer, PortBinding } from '../../core/model.js';
+
+interface RawBinding {
+  HostIp?: string;
+  HostPort?: string;
+}
+
+interface RawContainer {
+  Id: string;
+  Name?: string;
+  ImageName?: string;
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  State?: {
+    Status?: string;
+    ExitCode?: number;
+    StartedAt?: string;
+    Health?: { Status?: string };
+    Healthcheck?: { Status?: string };
+  };
+  NetworkSettings?: { Ports?: Record<string, RawBinding[] | null> | null };
+  HostConfig?: { PortBindings?: Record<string, RawBinding[] | null> | null };
+}
+
+const STATES: Record<string, ContainerState> = {
+  running: 'running',
+  created: 'created',
+  configured: 'created',
+  initialized: 'created',
+  exited: 'exited',
+  stopped: 'exited',
+  paused: 'paused',
+  restarting: 'restarting',
+  removing: 'removing',
+  stopping: 'running',
+  dead: 'dead',
+};
+
+export function parseInspect(json: string): ObservedContainer[] {
+  const raw = JSON.parse(json) as RawContainer[];
+  return raw.map(toObserved);
+}
+
+function toObserved(raw: RawContainer): ObservedContainer {
+  const labels = raw.Config?.Labels ?? {};
+  const startedAt = raw.State?.StartedAt;
+  const health = raw.State?.Health?.Status || raw.State?.Healthcheck?.Status;
+  return {
+    id: raw.Id,
+    name: (raw.Name ?? '').replace(/^\//, ''),
+    service: labels['io.cidx.service'] ?? '',
+    projectId: labels['io.cidx.project'] ?? '',
+    configHash: labels['io.cidx.config-hash'],
+    image: raw.Config?.Image ?? raw.ImageName ?? '',
+    state: STATES[raw.State?.Status ?? ''] ?? 'unknown',
+    exitCode: raw.State?.ExitCode,
+    startedAt: startedAt && !startedAt.startsWith('0001-') ? startedAt : undefined,
+    ports: bindings(raw),
+    labels,
+    runtimeHealth: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
+  };
+}
+
+function bindings(raw: RawContainer): PortBinding[] {
+  const live = decode(raw.NetworkSettings?.Ports);
+  if (live.length) return live;
+  // Podman chooses ports at create time and records them here; Docker leaves HostPort empty until start.
+  return decode(raw.HostConfig?.PortBindings);
+}
+
+function decode(ports: Record<string, RawBinding[] | null> | null | undefined): PortBinding[] {
+  const result: PortBinding[] = [];
+  for (const [key, list] of Object.entries(ports ?? {})) {
+    const [port, protocol = 'tcp'] = key.split('/');
+    if (protocol !== 'tcp' || !list) continue;
+    for (const binding of list) {
+      const hostPort = Number(binding.HostPort);
+      if (!binding.HostPort || !Number.isInteger(hostPort) || hostPort <= 0) continue;
+      result.push({ container: Number(port), hostIp: binding.HostIp ?? '', hostPort });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,59 @@
+/**
+ * The port cache file: last known host ports per service of one project.
+ * Written atomically (temp file + rename) so concurrent writers never leave a
+ * torn file; a corrupt or foreign file reads as empty and is rewritten.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** service → port name → last known host port. */
+export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string }>>;
+
+interface CacheFile {
+  version: 1;
+  root: string;
+  updatedAt: string;
+  services: CachedPorts;
+}
+
+export function cacheFile(dir: string, projectId: string): string {
+  return path.join(dir, 'ports', `${projectId}.json`);
+}
+
+export async function readCache(file: string): Promise<CachedPorts> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
+    if (parsed?.version !== 1 || typeof parsed.services !== 'object' || parsed.services === null) return {};
+    return sanitize(parsed.services);
+  } catch {
+    return {}; // missing, truncated or invalid: rebuilt on the next write
+  }
+}
+
+export async function writeCache(file: string, root: string, services: CachedPorts): Promise<void> {
+  const body: CacheFile = { version: 1, root, updatedAt: new Date().toISOString(), services };
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Keeps only well-formed entries: the file is outside our control between runs. */
+function sanitize(services: Record<string, unknown>): CachedPorts {
+  const result: CachedPorts = {};
+  for (const [service, ports] of Object.entries(services)) {
+    if (typeof ports !== 'object' || ports === null) continue;
+    for (const [name, entry] of Object.entries(ports as Record<string, unknown>)) {
+      const { host, hostIp } = (entry ?? {}) as { host?: unknown; hostIp?: unknown };
+      if (typeof host !== 'number' || !Number.isInteger(host) || host < 1 || host > 65535) continue;
+      (result[service] ??= {})[name] = { host, hostIp: typeof hostIp === 'string' ? hostIp : '' };
+    }
+  }
+  return result;
+}

@@ -1,0 +1,238 @@
+/**
+ * The config schema: the single source of truth for what `cidx.config.ts` may
+ * say. TypeScript types (`CidxUserConfig` for what users write, `CidxConfig`
+ * for what the core sees) and `cidx.config.schema.json` are derived from it.
+ *
+ * Layers, as in Astro: shape (this file's objects) → defaults (DEFAULTS) →
+ * cross-field checks (`checkReferences`), so every problem is reported at once.
+ */
+import { z } from 'zod';
+import type { CidxPlugin } from '../core/plugin.js';
+import { parseDuration } from '../core/duration.js';
+
+/** Defaults in one place; the docs and the JSON Schema read them from here. */
+export const DEFAULTS = Object.freeze({
+  runtime: 'auto' as const,
+  bind: '127.0.0.1',
+  healthTimeout: '60s',
+  healthInterval: '100ms',
+  healthSuccesses: 1,
+});
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
+const nameRule = (what: string) =>
+  z.string().regex(NAME, {
+    error: (issue) =>
+      `expected a ${what} of letters, digits, '-' and '_' (starting with a letter or digit), got ${JSON.stringify(issue.input)}`,
+  });
+
+const describeInput = (input: unknown) =>
+  Array.isArray(input) ? `an array ${JSON.stringify(input)}` : JSON.stringify(input);
+
+export const portNumber = z
+  .number({ error: (issue) => `expected a port number 1-65535, got ${describeInput(issue.input)}` })
+  .int({ error: (issue) => `expected a whole port number 1-65535, got ${issue.input}` })
+  .min(1, { error: (issue) => `expected a port number 1-65535, got ${issue.input}` })
+  .max(65535, { error: (issue) => `expected a port number 1-65535, got ${issue.input}` });
+
+/** '60s', '500ms', '2m', or a number of milliseconds. */
+export const duration = z
+  .union([z.string(), z.number().nonnegative()], {
+    error: (issue) => `expected a duration such as '60s', '500ms' or '2m', got ${describeInput(issue.input)}`,
+  })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as '60s', '500ms' or '2m', got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A port of this service, by name (`'http'`) or container port number (`6333`). */
+const portRef = z.union([z.string().min(1), portNumber], {
+  error: 'expected a port name declared in `ports`, or a container port number',
+});
+
+const healthSchema = z
+  .strictObject({
+    /** Probe over HTTP from the host through the published port; 2xx/3xx is healthy unless `status` says otherwise. */
+    http: z
+      .strictObject({
+        port: portRef,
+        /** Default: '/'. */
+        path: z.string().startsWith('/', { error: "expected a path starting with '/'" }).default('/'),
+        /** Exact status to expect. Default: any 2xx or 3xx. */
+        status: z.number().int().min(100).max(599).optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
+    /** Probe with a TCP connect from the host through the published port. */
+    tcp: z.strictObject({ port: portRef }).optional(),
+    /** Run a command inside the container; exit 0 is healthy. */
+    command: z.array(z.string()).min(1).optional(),
+    /** Trust the image's own HEALTHCHECK, where the runtime runs it. */
+    runtime: z.literal(true).optional(),
+    /** How long apply waits for health. Default: '60s'. */
+    timeout: duration.prefault(DEFAULTS.healthTimeout),
+    /** Longest pause between probes (backoff starts lower). Default: '100ms'. */
+    interval: duration.prefault(DEFAULTS.healthInterval),
+    /** Consecutive passing probes required. Default: 1. */
+    successes: z.number().int().min(1).default(DEFAULTS.healthSuccesses),
+  })
+  .superRefine((health, ctx) => {
+    const kinds = (['http', 'tcp', 'command', 'runtime'] as const).filter((kind) => health[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          kinds.length === 0
+            ? 'expected one probe: `http`, `tcp`, `command` or `runtime` (or `health: false` for none)'
+            : `expected one probe, got ${kinds.join(' and ')}`,
+      });
+    }
+  });
+
+export const serviceSchema = z.strictObject({
+  /** Image reference, e.g. 'qdrant/qdrant:v1.12.4'. */
+  image: z.string({ error: 'expected an image reference such as "qdrant/qdrant:v1.12.4"' }).min(1),
+  /** Port name → container port (TCP). Host ports are chosen by the runtime. Default: none. */
+  ports: z
+    .record(nameRule('port name'), portNumber, {
+      error: (issue) =>
+        Array.isArray(issue.input)
+          ? 'expected an object of port name → container port, e.g. { http: 6333 }; got a compose-style list. ' +
+            'cidx lets the runtime choose host ports; put a wanted host port in `preferredPorts`'
+          : `expected an object of port name → container port, e.g. { http: 6333 }, got ${describeInput(issue.input)}`,
+    })
+    .default({}),
+  /** Environment variables. Default: none. */
+  env: z
+    .record(z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "="' }), z.union([z.string(), z.number(), z.boolean()]))
+    .transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])))
+    .default({}),
+  /** Command (argv, no shell) replacing the image's CMD. Default: the image's. */
+  command: z.array(z.string()).min(1).optional(),
+  /** Volume name → container path. Volumes are project-scoped and survive `down`. Default: none. */
+  volumes: z
+    .record(nameRule('volume name'), z.string().startsWith('/', { error: 'expected an absolute container path' }))
+    .default({}),
+  /** Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports). */
+  health: z.union([z.literal(false), healthSchema]).optional(),
+  /** Services that must be healthy before this one starts. Default: none. */
+  dependsOn: z.array(z.string()).default([]),
+});
+
+const isPlugin = (value: unknown): value is CidxPlugin =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as CidxPlugin).name === 'string' &&
+  typeof (value as CidxPlugin).apply === 'function';
+
+const configShape = z.strictObject({
+  /** Editor hint for the JSON Schema; ignored. */
+  $schema: z.string().optional(),
+  /** Project name for humans. Default: the config directory's name. */
+  project: nameRule('project name').optional(),
+  /** Which runtime to use. 'auto' tries docker, then podman. Default: 'auto'. */
+  runtime: z.enum(['auto', 'docker', 'podman'], {
+    error: (issue) => `expected 'auto', 'docker' or 'podman', got ${describeInput(issue.input)}`,
+  }).default(DEFAULTS.runtime),
+  /** Host address ports are published on. Default: '127.0.0.1' (loopback only). */
+  bind: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as "127.0.0.1" or "0.0.0.0"' }).default(DEFAULTS.bind),
+  /** The services, by name. */
+  services: z.record(nameRule('service name'), serviceSchema, {
+    error: 'expected an object of service name → service, e.g. { qdrant: { image: "qdrant/qdrant" } }',
+  }),
+  /** Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none. */
+  preferredPorts: z.record(z.string(), z.union([portNumber, z.record(z.string(), portNumber)])).default({}),
+  /** Third-party plugins, applied after the built-in ones. Default: none. */
+  plugins: z
+    .array(z.custom<CidxPlugin>(isPlugin, { error: 'expected a plugin: an object with `name` and `apply(hooks)`' }))
+    .default([]),
+});
+
+type Shape = z.output<typeof configShape>;
+
+/** Cross-field checks: references between services, ports and preferences. */
+function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const names = Object.keys(config.services);
+  for (const [name, service] of Object.entries(config.services)) {
+    const portNames = Object.keys(service.ports);
+    const containerPorts = Object.values(service.ports);
+    service.dependsOn.forEach((dep, index) => {
+      if (dep === name) issue(['services', name, 'dependsOn', index], 'a service cannot depend on itself');
+      else if (!names.includes(dep)) issue(['services', name, 'dependsOn', index], `unknown service "${dep}"; known: ${names.join(', ')}`);
+    });
+    if (service.health) {
+      for (const kind of ['http', 'tcp'] as const) {
+        const ref = service.health[kind]?.port;
+        if (ref === undefined) continue;
+        const known = typeof ref === 'number' ? containerPorts.includes(ref) : portNames.includes(ref);
+        if (!known) {
+          issue(
+            ['services', name, 'health', kind, 'port'],
+            portNames.length
+              ? `unknown port ${JSON.stringify(ref)}; declared: ${portNames.join(', ')}`
+              : `unknown port ${JSON.stringify(ref)}; the service declares no ports`,
+          );
+        }
+      }
+    }
+  }
+  for (const [name, preference] of Object.entries(config.preferredPorts)) {
+    const service = config.services[name];
+    if (!service) {
+      issue(['preferredPorts', name], `unknown service "${name}"; known: ${names.join(', ')}`);
+      continue;
+    }
+    const portNames = Object.keys(service.ports);
+    if (typeof preference === 'number') {
+      if (portNames.length === 0) issue(['preferredPorts', name], `service "${name}" declares no ports`);
+      continue;
+    }
+    for (const portName of Object.keys(preference)) {
+      if (!portNames.includes(portName)) {
+        issue(['preferredPorts', name, portName], `unknown port "${portName}" of service "${name}"; declared: ${portNames.join(', ') || 'none'}`);
+      }
+    }
+  }
+  const cycle = findCycle(config.services);
+  if (cycle) issue(['services', cycle[0]!, 'dependsOn'], `dependency cycle: ${cycle.join(' → ')}`);
+}
+
+/** Returns one dependency cycle as a closed path (a → b → a), if any. */
+export function findCycle(services: Record<string, { dependsOn: string[] }>): string[] | undefined {
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (done.has(name) || !services[name]) return undefined;
+    if (visiting.has(name)) return [...stack.slice(stack.indexOf(name)), name];
+    visiting.add(name);
+    stack.push(name);
+    for (const dep of services[name]!.dependsOn) {
+      const found = visit(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    visiting.delete(name);
+    done.add(name);
+    return undefined;
+  };
+  for (const name of Object.keys(services)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export const configSchema = configShape.superRefine(checkReferences);
+
+/** What users write in `cidx.config.ts`. */
+export type CidxUserConfig = z.input<typeof configSchema>;
+/** The validated config with defaults applied, as the core and plugins see it. */
+export type CidxConfig = z.output<typeof configSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type HealthConfig = z.output<typeof healthSchema>;
