@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./commands/plan.js')).plan,
   status: async () => (await import('./commands/status.js')).status,
   down: async () => (await import('./commands/down.js')).down,
+  prune: async () => (await import('./commands/prune.js')).prune,
   'setup-global-registry': async () => async () => {
     throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
   },

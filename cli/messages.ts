@@ -9,12 +9,14 @@ Commands:
   plan                  show what apply would do, change nothing
   status                show each service's state, health and ports
   down                  remove the project's containers (volumes are kept)
+  prune                 remove containers of projects whose directory no longer exists
 
 Options:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
       --runtime <name>  docker | podman | auto (default: config's runtime; env CIDX_RUNTIME)
       --json            machine-readable output on stdout
-      --volumes         with down: remove the project's volumes too (deletes data)
+      --volumes         with down/prune: remove volumes too (deletes data)
+      --dry-run         with prune: list, remove nothing
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
   -v, --version         show the version
@@ -29,5 +31,11 @@ Progress goes to stderr; results go to stdout.`,
   fallback: (service: string, port: string, preferred: number, host: number) =>
     `${service}.${port}: preferred port ${preferred} was taken; using ${host} instead`,
   applyFailed: (count: number) => `${count} service${count === 1 ? '' : 's'} did not become healthy`,
+  waitingForLock: (pid: number | undefined) =>
+    `waiting for another cidx process${pid ? ` (pid ${pid})` : ''} working on this project…`,
+  pruneNothing: 'nothing to prune: every cidx container belongs to a project directory that still exists',
+  pruneEntry: (id: string, root: string, containers: string[], volumes: string[], dryRun: boolean) =>
+    `${dryRun ? 'would remove' : 'removed'} project ${id} (${root}, directory gone): ${containers.join(', ')}` +
+    (volumes.length ? `; volumes ${volumes.join(', ')}` : ''),
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;

@@ -50,6 +50,7 @@ export const errorRegistry = Object.freeze({
   },
   DEPENDENCY_FAILED: { exitCode: ExitCode.failure, hint: 'Fix the service it depends on first.' },
   SERVICE_NOT_FOUND: { exitCode: ExitCode.usage, hint: 'Run `cidx status` to list the services.' },
+  LOCKED: { exitCode: ExitCode.failure },
   INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
   INTERNAL: {
     exitCode: ExitCode.failure,

@@ -52,6 +52,11 @@ export interface ObservedContainer {
   /** Published TCP ports; empty until a Docker container runs. */
   ports: PortBinding[];
   labels: Record<string, string>;
+  /**
+   * True when the runtime chose the host ports and may choose different ones
+   * on the next start (Docker does; Podman pins them at create).
+   */
+  ephemeralPorts?: boolean;
   /** The image's own HEALTHCHECK status, where the runtime runs one. */
   runtimeHealth?: 'healthy' | 'unhealthy' | 'starting' | undefined;
 }

@@ -2,8 +2,12 @@
  * What the CLI's commands do, as functions of a session: observe → plan →
  * apply, status, down. They return data; printing is the CLI's job.
  */
+import path from 'node:path';
+import { acquireLock } from './lock.js';
+import { cacheDir } from './state-dirs.js';
 import type { DesiredService, ObservedContainer, ProjectReport, ServiceReport } from './model.js';
-import { volumePrefix } from './project.js';
+import { LABELS, volumePrefix } from './project.js';
+import { existsSync } from 'node:fs';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { plan, type Step } from './reconcile/plan.js';
@@ -22,11 +26,32 @@ export async function planProject(session: Session): Promise<ProjectPlan> {
   return { desired, observed, steps: plan(desired, observed) };
 }
 
-export async function applyProject(session: Session, options: Pick<ExecuteContext, 'onProgress'> = {}): Promise<ProjectReport> {
-  const { desired, steps } = await planProject(session);
-  const report = await executePlan({ ...session, ...options }, desired, steps);
-  await session.hooks.reported.promise(report, session);
-  return report;
+export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
+  /** Called when another cidx process holds the project's lock and this one waits. */
+  onWait?: (pid: number | undefined) => void;
+}
+
+/**
+ * Converges the project. Holds the project's lock from observe to report, so
+ * concurrent applies take turns; the later one then finds nothing to do.
+ */
+export async function applyProject(session: Session, options: ApplyOptions = {}): Promise<ProjectReport> {
+  return withProjectLock(session, options.onWait, async () => {
+    const { desired, steps } = await planProject(session);
+    const report = await executePlan({ ...session, onProgress: options.onProgress }, desired, steps);
+    await session.hooks.reported.promise(report, session);
+    return report;
+  });
+}
+
+async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait'], work: () => Promise<T>): Promise<T> {
+  const file = path.join(cacheDir(), 'locks', `${session.project.id}.lock`);
+  const release = await acquireLock(file, { signal: session.signal, ...(onWait ? { onWait } : {}) });
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
 }
 
 /** Observes and probes each service once; changes nothing. */
@@ -59,14 +84,52 @@ export interface DownResult {
 }
 
 /** Removes the project's containers; volumes only when asked. */
-export async function downProject(session: Session, options: { volumes?: boolean } = {}): Promise<DownResult> {
+export async function downProject(session: Session, options: { volumes?: boolean; onWait?: ApplyOptions['onWait'] } = {}): Promise<DownResult> {
+  return withProjectLock(session, options.onWait, () => removeProject(session, options.volumes ?? false));
+}
+
+async function removeProject(session: Session, withVolumes: boolean): Promise<DownResult> {
   await session.hooks.beforeDown.promise(session);
   const containers = await session.runtime.listProject(session.project.id);
   if (containers.length) await session.runtime.remove(containers.map((container) => container.id));
   let volumes: string[] = [];
-  if (options.volumes) {
+  if (withVolumes) {
     volumes = await session.runtime.listVolumes(volumePrefix(session.project));
     if (volumes.length) await session.runtime.removeVolumes(volumes);
   }
   return { containers: containers.map((container) => container.name), volumes };
+}
+
+export interface PruneCandidate {
+  projectId: string;
+  root: string;
+  containers: string[];
+  volumes: string[];
+}
+
+/**
+ * Finds cidx containers (of any project on this engine) whose project root no
+ * longer exists, and removes them unless `dryRun`. Volumes only with `volumes`.
+ */
+export async function pruneProjects(session: Session, options: { dryRun?: boolean; volumes?: boolean } = {}): Promise<PruneCandidate[]> {
+  const all = await session.runtime.listAll();
+  const byProject = new Map<string, PruneCandidate>();
+  for (const container of all) {
+    const root = container.labels[LABELS.root];
+    if (!root || !container.projectId || existsSync(root)) continue;
+    const entry = byProject.get(container.projectId) ?? { projectId: container.projectId, root, containers: [], volumes: [] };
+    entry.containers.push(container.name);
+    byProject.set(container.projectId, entry);
+  }
+  const candidates = [...byProject.values()];
+  if (options.volumes) {
+    await Promise.all(candidates.map(async (entry) => (entry.volumes = await session.runtime.listVolumes(volumePrefix({ id: entry.projectId })))));
+  }
+  if (!options.dryRun) {
+    const doomed = all.filter((container) => byProject.has(container.projectId)).map((container) => container.id);
+    if (doomed.length) await session.runtime.remove(doomed);
+    const volumes = candidates.flatMap((entry) => entry.volumes);
+    if (volumes.length) await session.runtime.removeVolumes(volumes);
+  }
+  return candidates;
 }

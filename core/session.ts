@@ -3,7 +3,8 @@
  * with every plugin applied, and the runtime that the plugins chose.
  */
 import { CidxError } from './errors.js';
-import { loadConfig } from './config/load.js';
+import path from 'node:path';
+import { loadConfig, validateConfig } from './config/load.js';
 import { createHooks, type CidxHooks, type ProjectContext } from './hooks.js';
 import type { CidxPlugin } from './plugin.js';
 import type { ContainerRuntime } from './runtime.js';
@@ -20,6 +21,8 @@ export interface SessionOptions {
   /** `--runtime`; overrides CIDX_RUNTIME, which overrides the config's `runtime`. */
   runtime?: string | undefined;
   signal?: AbortSignal;
+  /** For commands that need only a runtime (prune, doctor): without a config, use an empty project in `cwd`. */
+  allowMissingConfig?: boolean;
 }
 
 export interface Session extends ProjectContext {
@@ -29,7 +32,14 @@ export interface Session extends ProjectContext {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const { config, project, warnings } = await loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() });
+  const { config, project, warnings } = await loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
+    (error: unknown) => {
+      if (options.allowMissingConfig && error instanceof CidxError && error.code === 'CONFIG_NOT_FOUND' && !options.configFile) {
+        return validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
+      }
+      throw error;
+    },
+  );
   const hooks = createHooks();
   for (const plugin of [...options.plugins, ...config.plugins]) plugin.apply(hooks);
   const context: ProjectContext = {

@@ -7,7 +7,10 @@ import { cliSession } from '../session.js';
 
 export async function apply(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'apply');
-  const report = await applyProject(session, { onProgress: (service, phase) => context.log(`${service}: ${phase}`) });
+  const report = await applyProject(session, {
+    onProgress: (service, phase) => context.log(`${service}: ${phase}`),
+    onWait: (pid) => context.log(messages.waitingForLock(pid)),
+  });
   context.signal.throwIfAborted();
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);

@@ -44,13 +44,19 @@ function planService(service: DesiredService, containers: ObservedContainer[]): 
   if (container.configHash !== service.hash) {
     return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };
   }
+  // Starting would let the runtime pick new host ports (Docker does); a new
+  // container asks for the remembered ones instead, so URLs stay put.
+  const keepPorts = container.ephemeralPorts === true && service.spec.ports.length > 0;
   switch (container.state) {
     case 'running':
       return { service: service.name, op: 'noop', reason: 'up to date', container, ...extra };
     case 'exited':
-      return { service: service.name, op: 'start', reason: `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`, container, ...extra };
-    case 'created':
-      return { service: service.name, op: 'start', reason: 'container created but not started', container, ...extra };
+    case 'created': {
+      const why = container.state === 'created' ? 'container created but not started' : `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`;
+      return keepPorts
+        ? { service: service.name, op: 'recreate', reason: `${why}; recreated to keep its host ports`, container, ...extra }
+        : { service: service.name, op: 'start', reason: why, container, ...extra };
+    }
     default:
       return { service: service.name, op: 'recreate', reason: `container is ${container.state}`, container, ...extra };
   }

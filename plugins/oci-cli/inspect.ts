@@ -63,6 +63,7 @@ function toObserved(raw: RawContainer): ObservedContainer {
     startedAt: startedAt && !startedAt.startsWith('0001-') ? startedAt : undefined,
     ports: bindings(raw),
     labels,
+    ephemeralPorts: Object.values(raw.HostConfig?.PortBindings ?? {}).some((list) => (list ?? []).some((binding) => !binding.HostPort)),
     runtimeHealth: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
   };
 }
