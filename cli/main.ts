@@ -15,6 +15,10 @@ export interface CliOptions {
   volumes: boolean;
   dryRun: boolean;
   debug: boolean;
+  format: string | undefined;
+  tail: string | undefined;
+  follow: boolean;
+  force: boolean;
 }
 
 export interface CommandContext {
@@ -33,6 +37,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.js')).status,
   down: async () => (await import('./commands/down.js')).down,
   prune: async () => (await import('./commands/prune.js')).prune,
+  port: async () => (await import('./commands/port.js')).port,
+  env: async () => (await import('./commands/env.js')).env,
+  logs: async () => (await import('./commands/logs.js')).logs,
+  init: async () => (await import('./commands/init.js')).init,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
   'setup-global-registry': async () => async () => {
     throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
   },
@@ -51,6 +60,10 @@ function parse(argv: string[]) {
         volumes: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         debug: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        tail: { type: 'string' },
+        follow: { type: 'boolean', short: 'f', default: false },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -98,6 +111,10 @@ export async function main(argv: string[]): Promise<number> {
         volumes: values.volumes,
         dryRun: values['dry-run'],
         debug,
+        format: values.format,
+        tail: values.tail,
+        follow: values.follow,
+        force: values.force,
       },
       args,
       signal: controller.signal,

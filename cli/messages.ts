@@ -10,6 +10,11 @@ Commands:
   status                show each service's state, health and ports
   down                  remove the project's containers (volumes are kept)
   prune                 remove containers of projects whose directory no longer exists
+  init                  write a commented cidx.config.ts (Qdrant, Ollama, a data cleaner)
+  port <svc> [port]     print host:port of a service's port, e.g. $(cidx port qdrant http)
+  env                   print every service's host, port and URL as variables
+  logs <svc>            show a service's logs (--follow, --tail N)
+  doctor                check runtimes, config and cache; suggest fixes
 
 Options:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
@@ -17,6 +22,8 @@ Options:
       --json            machine-readable output on stdout
       --volumes         with down/prune: remove volumes too (deletes data)
       --dry-run         with prune: list, remove nothing
+      --format <fmt>    with env: dotenv (default), shell or json
+      --force           with init: overwrite an existing config
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
   -v, --version         show the version

@@ -4,7 +4,7 @@ import { builtinPlugins } from '../plugins/index.js';
 import type { CommandContext } from './main.js';
 import { styler } from './style.js';
 
-export async function cliSession(context: CommandContext, command: string, extra: Pick<SessionOptions, 'allowMissingConfig'> = {}): Promise<Session> {
+export async function cliSession(context: CommandContext, command: string, extra: Pick<SessionOptions, 'allowMissingConfig' | 'ignoreConfig'> = {}): Promise<Session> {
   const session = await openSession({
     ...extra,
     command,

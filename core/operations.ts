@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { acquireLock } from './lock.js';
 import { cacheDir } from './state-dirs.js';
-import type { DesiredService, ObservedContainer, ProjectReport, ServiceReport } from './model.js';
+import { CidxError } from './errors.js';
+import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
 import { LABELS, volumePrefix } from './project.js';
 import { existsSync } from 'node:fs';
 import { desiredServices } from './reconcile/desired.js';
@@ -132,4 +133,33 @@ export async function pruneProjects(session: Session, options: { dryRun?: boolea
     if (volumes.length) await session.runtime.removeVolumes(volumes);
   }
   return candidates;
+}
+
+export interface ServiceLookup {
+  service: DesiredService;
+  container: ObservedContainer | undefined;
+  ports: PortReport[];
+}
+
+/** One service's container and ports, with a single inspect call by name: the fast path of `cidx port`. */
+export async function lookupService(session: Session, name: string): Promise<ServiceLookup> {
+  if (!session.config.services[name]) {
+    const known = Object.keys(session.config.services);
+    throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {
+      hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',
+    });
+  }
+  const desired = await desiredServices(session.hooks, session);
+  const service = desired.find((candidate) => candidate.name === name)!;
+  const [container] = await session.runtime.inspect([service.spec.name]);
+  return { service, container, ports: portReports(service, container, session.runtime) };
+}
+
+/** Every service's ports as observed now, without probing health: for `cidx env`. */
+export async function observePorts(session: Session): Promise<ServiceLookup[]> {
+  const { desired, observed } = await planProject(session);
+  return desired.map((service) => {
+    const container = observed.find((candidate) => candidate.name === service.spec.name);
+    return { service, container, ports: portReports(service, container, session.runtime) };
+  });
 }

@@ -41,6 +41,20 @@ export interface ContainerRuntime {
   exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }>;
   /** The runtime's own HEALTHCHECK status, if the image defines one and the runtime runs it. */
   healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined>;
+  /** Streams a container's logs to this process's stdout/stderr (`cidx logs`); resolves with the CLI's exit code. */
+  streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
+  /** Facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
+  describe?(): Promise<RuntimeDescription>;
+}
+
+export interface RuntimeDescription {
+  /** Client version, e.g. '28.2.2'. */
+  clientVersion: string | undefined;
+  /** Engine version, e.g. '20.10.24'. */
+  serverVersion: string | undefined;
+  rootless: boolean | undefined;
+  /** Where the CLI sends its calls: a socket path or a remote address. */
+  endpoint: string;
 }
 
 /** The engine refused a host port (taken by another container or process). */

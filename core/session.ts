@@ -23,6 +23,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** For commands that need only a runtime (prune, doctor): without a config, use an empty project in `cwd`. */
   allowMissingConfig?: boolean;
+  /** For `doctor`: do not load the config at all (it reports config problems itself). */
+  ignoreConfig?: boolean;
 }
 
 export interface Session extends ProjectContext {
@@ -32,14 +34,15 @@ export interface Session extends ProjectContext {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const { config, project, warnings } = await loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
+  const emptyProject = () => validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
+  const { config, project, warnings } = await (options.ignoreConfig ? Promise.resolve(emptyProject()) : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
     (error: unknown) => {
       if (options.allowMissingConfig && error instanceof CidxError && error.code === 'CONFIG_NOT_FOUND' && !options.configFile) {
-        return validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
+        return emptyProject();
       }
       throw error;
     },
-  );
+  ));
   const hooks = createHooks();
   for (const plugin of [...options.plugins, ...config.plugins]) plugin.apply(hooks);
   const context: ProjectContext = {

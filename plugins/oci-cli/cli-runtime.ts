@@ -7,9 +7,9 @@
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
-import { NameConflictError, type ContainerRuntime } from '../../core/runtime.js';
+import { NameConflictError, type ContainerRuntime, type RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
-import { classifyFailure } from './failures.js';
+import { classifyFailure, engineAddress } from './failures.js';
 
 export interface Dialect {
   /** 'docker' or 'podman': the binary and the name users see. */
@@ -160,6 +160,31 @@ export class CliRuntime implements ContainerRuntime {
   async exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }> {
     const result = await this.cli(['exec', id, ...command], { allowFailure: true });
     return { exitCode: result.exitCode, output: [result.stdout, result.stderr].filter(Boolean).join('\n') };
+  }
+
+  async streamLogs(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number> {
+    const { execa } = await import('execa');
+    const args = ['logs', ...(options.follow ? ['--follow'] : []), ...(options.tail !== undefined ? ['--tail', String(options.tail)] : []), id];
+    const result = await execa(this.binary, args, { reject: false, env: this.env, extendEnv: false, stdio: 'inherit' });
+    return result.exitCode ?? 1;
+  }
+
+  async describe(): Promise<RuntimeDescription> {
+    const [client, info] = await Promise.all([
+      this.cli(['version', '--format', '{{.Client.Version}}'], { allowFailure: true, timeout: 5_000 }),
+      this.cli(['info', '--format', '{{json .}}'], { timeout: 10_000, what: `asking ${this.name} for engine info` }),
+    ]);
+    const parsed = JSON.parse(info.stdout || '{}') as Record<string, any>;
+    // Docker: ServerVersion, SecurityOptions ["name=rootless"]; Podman: version.Version, host.security.rootless.
+    const serverVersion: string | undefined = parsed.ServerVersion ?? parsed.version?.Version;
+    const rootless: boolean | undefined =
+      parsed.host?.security?.rootless ?? (Array.isArray(parsed.SecurityOptions) ? parsed.SecurityOptions.some((o: string) => o.includes('rootless')) : undefined);
+    return {
+      clientVersion: client.stdout.trim() || undefined,
+      serverVersion,
+      rootless,
+      endpoint: engineAddress(this.name, this.env),
+    };
   }
 
   async healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined> {

@@ -1,0 +1,31 @@
+/** `cidx port <service> [port-name|container-port]`: prints `host:port` and nothing else, for `$(cidx port qdrant http)`. */
+import { CidxError, ExitCode } from '../../core/errors.js';
+import { lookupService } from '../../core/operations.js';
+import type { CommandContext } from '../main.js';
+import { cliSession } from '../session.js';
+
+export async function port(context: CommandContext): Promise<number> {
+  const [serviceName, which] = context.args;
+  if (!serviceName) throw new CidxError('USAGE', 'usage: cidx port <service> [port-name|container-port]');
+  const session = await cliSession(context, 'port');
+  const { service, container, ports } = await lookupService(session, serviceName);
+  const wanted = which === undefined ? ports[0] : ports.find((p) => p.name === which || String(p.container) === which);
+  if (!wanted) {
+    const declared = service.spec.ports.map((p) => `${p.name} (${p.container})`).join(', ') || 'none';
+    throw new CidxError('USAGE', which === undefined ? `${serviceName} declares no ports` : `${serviceName} has no port "${which}"`, {
+      hint: `Declared ports: ${declared}.`,
+    });
+  }
+  if (!container || container.state !== 'running' || wanted.host === null || !wanted.url) {
+    throw new CidxError('SERVICE_EXITED', `${serviceName} is not running${container ? ` (${container.state})` : ''}, so ${wanted.name} has no host port`, {
+      hint: 'Run `cidx apply` first.',
+    });
+  }
+  const url = new URL(wanted.url);
+  if (context.options.json) {
+    process.stdout.write(`${JSON.stringify(wanted)}\n`);
+  } else {
+    process.stdout.write(`${url.hostname}:${wanted.host}\n`);
+  }
+  return ExitCode.ok;
+}
