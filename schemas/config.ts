@@ -61,24 +61,24 @@ const healthSchema = z
       .strictObject({
         port: portRef,
         /** Default: '/'. */
-        path: z.string().startsWith('/', { error: "expected a path starting with '/'" }).default('/'),
+        path: z.string().startsWith('/', { error: "expected a path starting with '/'" }).default('/').describe("Default: '/'."),
         /** Exact status to expect. Default: any 2xx or 3xx. */
-        status: z.number().int().min(100).max(599).optional(),
+        status: z.number().int().min(100).max(599).optional().describe('Exact status to expect. Default: any 2xx or 3xx.'),
         headers: z.record(z.string(), z.string()).optional(),
       })
-      .optional(),
+      .optional().describe('Probe over HTTP from the host through the published port; 2xx/3xx is healthy unless `status` says otherwise.'),
     /** Probe with a TCP connect from the host through the published port. */
-    tcp: z.strictObject({ port: portRef }).optional(),
+    tcp: z.strictObject({ port: portRef }).optional().describe('Probe with a TCP connect from the host through the published port.'),
     /** Run a command inside the container; exit 0 is healthy. */
-    command: z.array(z.string()).min(1).optional(),
+    command: z.array(z.string()).min(1).optional().describe('Run a command inside the container; exit 0 is healthy.'),
     /** Trust the image's own HEALTHCHECK, where the runtime runs it. */
-    runtime: z.literal(true).optional(),
+    runtime: z.literal(true).optional().describe("Trust the image's own HEALTHCHECK, where the runtime runs it."),
     /** How long apply waits for health. Default: '60s'. */
-    timeout: duration.prefault(DEFAULTS.healthTimeout),
+    timeout: duration.prefault(DEFAULTS.healthTimeout).describe("How long apply waits for health. Default: '60s'."),
     /** Longest pause between probes (backoff starts lower). Default: '100ms'. */
-    interval: duration.prefault(DEFAULTS.healthInterval),
+    interval: duration.prefault(DEFAULTS.healthInterval).describe("Longest pause between probes (backoff starts lower). Default: '100ms'."),
     /** Consecutive passing probes required. Default: 1. */
-    successes: z.number().int().min(1).default(DEFAULTS.healthSuccesses),
+    successes: z.number().int().min(1).default(DEFAULTS.healthSuccesses).describe('Consecutive passing probes required. Default: 1.'),
   })
   .superRefine((health, ctx) => {
     const kinds = (['http', 'tcp', 'command', 'runtime'] as const).filter((kind) => health[kind] !== undefined);
@@ -95,7 +95,7 @@ const healthSchema = z
 
 export const serviceSchema = z.strictObject({
   /** Image reference, e.g. 'qdrant/qdrant:v1.12.4'. */
-  image: z.string({ error: 'expected an image reference such as "qdrant/qdrant:v1.12.4"' }).min(1),
+  image: z.string({ error: 'expected an image reference such as "qdrant/qdrant:v1.12.4"' }).min(1).describe("Image reference, e.g. 'qdrant/qdrant:v1.12.4'."),
   /** Port name → container port (TCP). Host ports are chosen by the runtime. Default: none. */
   ports: z
     .record(nameRule('port name'), portNumber, {
@@ -105,22 +105,22 @@ export const serviceSchema = z.strictObject({
             'cidx lets the runtime choose host ports; put a wanted host port in `preferredPorts`'
           : `expected an object of port name → container port, e.g. { http: 6333 }, got ${describeInput(issue.input)}`,
     })
-    .default({}),
+    .default({}).describe('Port name → container port (TCP). Host ports are chosen by the runtime. Default: none.'),
   /** Environment variables. Default: none. */
   env: z
     .record(z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "="' }), z.union([z.string(), z.number(), z.boolean()]))
     .transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])))
-    .default({}),
+    .default({}).describe('Environment variables. Default: none.'),
   /** Command (argv, no shell) replacing the image's CMD. Default: the image's. */
-  command: z.array(z.string()).min(1).optional(),
+  command: z.array(z.string()).min(1).optional().describe("Command (argv, no shell) replacing the image's CMD. Default: the image's."),
   /** Volume name → container path. Volumes are project-scoped and survive `down`. Default: none. */
   volumes: z
     .record(nameRule('volume name'), z.string().startsWith('/', { error: 'expected an absolute container path' }))
-    .default({}),
+    .default({}).describe('Volume name → container path. Volumes are project-scoped and survive `down`. Default: none.'),
   /** Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports). */
-  health: z.union([z.literal(false), healthSchema]).optional(),
+  health: z.union([z.literal(false), healthSchema]).optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
   /** Services that must be healthy before this one starts. Default: none. */
-  dependsOn: z.array(z.string()).default([]),
+  dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy before this one starts. Default: none.'),
 });
 
 const isPlugin = (value: unknown): value is CidxPlugin =>
@@ -131,25 +131,25 @@ const isPlugin = (value: unknown): value is CidxPlugin =>
 
 const configShape = z.strictObject({
   /** Editor hint for the JSON Schema; ignored. */
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe('Editor hint for the JSON Schema; ignored.'),
   /** Project name for humans. Default: the config directory's name. */
-  project: nameRule('project name').optional(),
+  project: nameRule('project name').optional().describe("Project name for humans. Default: the config directory's name."),
   /** Which runtime to use. 'auto' tries docker, then podman. Default: 'auto'. */
   runtime: z.enum(['auto', 'docker', 'podman'], {
     error: (issue) => `expected 'auto', 'docker' or 'podman', got ${describeInput(issue.input)}`,
-  }).default(DEFAULTS.runtime),
+  }).default(DEFAULTS.runtime).describe("Which runtime to use. 'auto' tries docker, then podman. Default: 'auto'."),
   /** Host address ports are published on. Default: '127.0.0.1' (loopback only). */
-  bind: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as "127.0.0.1" or "0.0.0.0"' }).default(DEFAULTS.bind),
+  bind: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as "127.0.0.1" or "0.0.0.0"' }).default(DEFAULTS.bind).describe("Host address ports are published on. Default: '127.0.0.1' (loopback only)."),
   /** The services, by name. */
   services: z.record(nameRule('service name'), serviceSchema, {
     error: 'expected an object of service name → service, e.g. { qdrant: { image: "qdrant/qdrant" } }',
-  }),
+  }).describe('The services, by name.'),
   /** Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none. */
-  preferredPorts: z.record(z.string(), z.union([portNumber, z.record(z.string(), portNumber)])).default({}),
+  preferredPorts: z.record(z.string(), z.union([portNumber, z.record(z.string(), portNumber)])).default({}).describe('Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none.'),
   /** Third-party plugins, applied after the built-in ones. Default: none. */
   plugins: z
     .array(z.custom<CidxPlugin>(isPlugin, { error: 'expected a plugin: an object with `name` and `apply(hooks)`' }))
-    .default([]),
+    .default([]).describe('Third-party plugins, applied after the built-in ones. Default: none.'),
 });
 
 type Shape = z.output<typeof configShape>;
