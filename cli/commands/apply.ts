@@ -2,15 +2,17 @@ import { ExitCode } from '../../core/errors.js';
 import { applyProject } from '../../core/operations.js';
 import type { CommandContext } from '../main.js';
 import { messages } from '../messages.js';
+import { createProgress } from '../progress.js';
 import { renderReport, reportNotes } from '../report.js';
 import { cliSession } from '../session.js';
 
 export async function apply(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'apply');
+  const progress = createProgress();
   const report = await applyProject(session, {
-    onProgress: (service, phase) => context.log(`${service}: ${phase}`),
+    onProgress: (service, phase) => progress.update(service, phase),
     onWait: (pid) => context.log(messages.waitingForLock(pid)),
-  });
+  }).finally(() => progress.done());
   context.signal.throwIfAborted();
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);
