@@ -42,6 +42,7 @@ export function reportNotes(report: ProjectReport): string[] {
     if (service.error) {
       lines.push(`${err('red', `error[${service.error.code}]`)} ${service.error.message}`);
       for (const detail of service.error.details ?? []) lines.push(`  ${detail}`);
+      if (service.error.hint) lines.push(err('dim', `  hint: ${service.error.hint}`));
     }
   }
   return lines;

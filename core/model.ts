@@ -156,7 +156,7 @@ export interface ServiceReport {
   reason?: string;
   container: { id: string; name: string } | null;
   ports: PortReport[];
-  error?: { code: string; message: string; details?: string[] };
+  error?: { code: string; message: string; details?: string[]; hint?: string };
 }
 
 export interface ProjectReport {

@@ -172,7 +172,12 @@ async function exitedError(context: ExecuteContext, service: DesiredService, id:
 }
 
 function describe(error: CidxError): NonNullable<ServiceReport['error']> {
-  return error.details.length ? { code: error.code, message: error.message, details: error.details } : { code: error.code, message: error.message };
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details.length ? { details: error.details } : {}),
+    ...(error.hint ? { hint: error.hint } : {}),
+  };
 }
 
 function asCidxError(error: unknown): CidxError {

@@ -32,7 +32,14 @@ export function engineAddress(runtime: string, env: NodeJS.ProcessEnv): string {
 export function classifyFailure(failure: Failure): CidxError {
   const { runtime, stderr } = failure;
   const text = stderr.trim();
-  const short = text.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 600);
+  // The engine's last meaningful lines, without the CLI's "Run 'docker run --help'" trailer.
+  const short = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^(run|see) '.*--help'/i.test(line))
+    .slice(-3)
+    .join(' ')
+    .slice(0, 600);
 
   if (failure.spawnError === 'ENOENT') {
     return new CidxError('RUNTIME_UNAVAILABLE', `${runtime} is not installed: \`${failure.binary}\` was not found on PATH`);
