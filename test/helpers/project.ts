@@ -1,0 +1,194 @@
+/**
+ * A throwaway cidx project: a temp directory with a config, a private cache,
+ * and `cidx()` to run the real CLI binary in it. As in got's test helpers,
+ * `withProject` is an ava macro that sets the project up, hands it to the
+ * test, and removes it (containers, volumes, files) in `finally`, whether the
+ * test passed or not.
+ *
+ *   test('apply starts the service', withProject, config, async (t, project) => {
+ *     const result = await project.cidx(['apply', '--json']);
+ *   });
+ */
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test, { type ExecutionContext } from 'ava';
+import { execa } from 'execa';
+import type { ProjectReport } from '../../core/model.js';
+import { projectId } from '../../core/project.js';
+import { RUNTIMES, removeProjectResources, removeProjectResourcesSync } from './runtime.js';
+
+/** The launcher users run; tests never call into the CLI module directly. */
+export const CIDX_BIN = fileURLToPath(new URL('../../../bin/cidx.js', import.meta.url));
+
+/** Config file text, or an object written as `export default {...}`. */
+export type ConfigSource = string | Record<string, unknown>;
+
+export interface ProjectOptions {
+  /** Directory name, which is also the project's default name. Default: 'app'. */
+  name?: string;
+  /** Config file name. Default: 'cidx.config.ts'. */
+  configFile?: string;
+}
+
+export interface CidxOptions {
+  /** Extra environment for this call; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Kill the CLI after this long. Default: 120 s. */
+  timeout?: number;
+}
+
+export interface CidxRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON; throws with both streams when it is not JSON. */
+  json<T = ProjectReport>(): T;
+  /** Exit code and both streams, for assertion messages. */
+  describe(): string;
+}
+
+export interface TestProject {
+  /** Absolute, symlink-free project root (where the config lives). */
+  root: string;
+  /** The id cidx derives from `root`: containers are `cidx-<id>-<service>`. */
+  id: string;
+  configFile: string;
+  /** Private cache dir (CIDX_CACHE_DIR), outside `root`. */
+  cacheDir: string;
+  /** Runs `node bin/cidx.js ...args` in `root`; never rejects on a non-zero exit. */
+  cidx(args: string[], options?: CidxOptions): Promise<CidxRun>;
+  /** Replaces the config file's content. */
+  writeConfig(config: ConfigSource): Promise<void>;
+  /** Removes containers and volumes on every runtime, then the files. Safe to call twice. */
+  cleanup(): Promise<void>;
+}
+
+export function configText(config: ConfigSource): string {
+  return typeof config === 'string' ? config : `export default ${JSON.stringify(config, null, 2)};\n`;
+}
+
+/** Projects not yet cleaned up, for the signal handler below. */
+const live = new Map<string, TestProject>();
+
+/**
+ * Some endings skip every `finally`: ava kills a worker with SIGTERM on a
+ * timeout, and a test whose promise never settles ends with the process. Remove
+ * what the unfinished tests created, synchronously, before the worker dies.
+ */
+function cleanupLiveProjectsSync(): void {
+  for (const project of live.values()) {
+    for (const runtime of RUNTIMES) {
+      try {
+        removeProjectResourcesSync(runtime, project.id);
+      } catch {
+        // best effort: the process is going away
+      }
+    }
+    rmSync(path.dirname(project.root), { recursive: true, force: true });
+  }
+  live.clear();
+}
+function cleanupOnSignal(signal: NodeJS.Signals): void {
+  cleanupLiveProjectsSync();
+  process.off('SIGTERM', cleanupOnSignal);
+  process.off('SIGINT', cleanupOnSignal);
+  process.kill(process.pid, signal);
+}
+process.once('SIGTERM', cleanupOnSignal);
+process.once('SIGINT', cleanupOnSignal);
+process.once('exit', cleanupLiveProjectsSync);
+
+export async function createProject(config: ConfigSource, options: ProjectOptions = {}): Promise<TestProject> {
+  // realpath: cidx hashes the resolved root, and os.tmpdir() may be a symlink (macOS).
+  const base = await realpath(await mkdtemp(path.join(os.tmpdir(), 'cidx-it-')));
+  const root = path.join(base, options.name ?? 'app');
+  const cacheDir = path.join(base, 'cache');
+  await mkdir(root);
+  await mkdir(cacheDir);
+  const configFile = path.join(root, options.configFile ?? 'cidx.config.ts');
+  await writeFile(configFile, configText(config));
+  const id = projectId(root);
+
+  let cleaning: Promise<void> | undefined;
+  const project: TestProject = {
+    root,
+    id,
+    configFile,
+    cacheDir,
+    async cidx(args, callOptions = {}) {
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries({
+        ...process.env,
+        // Deterministic output whatever the developer's shell says.
+        CIDX_RUNTIME: undefined,
+        CIDX_DEBUG: undefined,
+        FORCE_COLOR: undefined,
+        NO_COLOR: '1',
+        CIDX_CACHE_DIR: cacheDir,
+        ...callOptions.env,
+      })) {
+        if (value !== undefined) env[key] = value;
+      }
+      const result = await execa(process.execPath, [CIDX_BIN, ...args], {
+        cwd: root,
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        timeout: callOptions.timeout ?? 120_000,
+      });
+      const stdout = String(result.stdout ?? '');
+      const stderr = String(result.stderr ?? '');
+      const exitCode = result.exitCode ?? -1;
+      const describe = () =>
+        `\`cidx ${args.join(' ')}\` exited ${exitCode}${result.timedOut ? ' (timed out)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
+      return {
+        exitCode,
+        stdout,
+        stderr,
+        describe,
+        json<T>() {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch {
+            throw new Error(`stdout is not JSON: ${describe()}`);
+          }
+        },
+      };
+    },
+    async writeConfig(next) {
+      await writeFile(configFile, configText(next));
+    },
+    cleanup() {
+      cleaning ??= (async () => {
+        try {
+          // Both runtimes, whichever the test used: a test may have touched either.
+          const results = await Promise.allSettled(RUNTIMES.map((runtime) => removeProjectResources(runtime, id)));
+          const failures = results.flatMap((outcome) => (outcome.status === 'rejected' ? [String(outcome.reason)] : []));
+          if (failures.length) throw new Error(`cleanup of project ${id} left resources behind:\n${failures.join('\n')}`);
+        } finally {
+          live.delete(id);
+          await rm(base, { recursive: true, force: true });
+        }
+      })();
+      return cleaning;
+    },
+  };
+  live.set(id, project);
+  return project;
+}
+
+export type ProjectImplementation = (t: ExecutionContext, project: TestProject) => Promise<void>;
+
+/** ava macro: `test(title, withProject, config, async (t, project) => {...})`. */
+export const withProject = test.macro(async (t, config: ConfigSource, implementation: ProjectImplementation) => {
+  const project = await createProject(config);
+  try {
+    await implementation(t, project);
+  } finally {
+    await project.cleanup();
+  }
+});

@@ -1,0 +1,94 @@
+/**
+ * Direct access to the real container runtimes, for what tests check behind
+ * cidx's back (labels, bindings, leftovers) and for cleanup. Every call is an
+ * argument array to execa: no shell.
+ */
+import { execa, execaSync } from 'execa';
+
+export type Runtime = 'docker' | 'podman';
+
+/** Every integration test runs once per runtime. */
+export const RUNTIMES: readonly Runtime[] = Object.freeze(['docker', 'podman']);
+
+/** Built from busybox by test/fixtures/image/build.sh; nothing can be pulled. */
+export const TEST_IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:1';
+
+const PROJECT_LABEL = 'io.cidx.project';
+const CALL_TIMEOUT_MS = 60_000;
+
+/** The parts of `container inspect` the tests read; Docker and Podman agree on these. */
+export interface InspectedContainer {
+  Id: string;
+  Name: string;
+  Config: { Labels: Record<string, string> | null };
+  State: { Status: string; StartedAt: string };
+  NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
+}
+
+async function call(runtime: Runtime, args: string[]): Promise<string> {
+  const result = await execa(runtime, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
+  if (result.failed) throw new Error(`\`${runtime} ${args.join(' ')}\` failed: ${result.stderr || result.shortMessage}`);
+  return result.stdout;
+}
+
+const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+
+/** Ids of every container, in any state, labelled as the project's. */
+export async function projectContainerIds(runtime: Runtime, projectId: string): Promise<string[]> {
+  return lines(await call(runtime, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${projectId}`]));
+}
+
+export async function inspectContainers(runtime: Runtime, ids: string[]): Promise<InspectedContainer[]> {
+  if (ids.length === 0) return [];
+  return JSON.parse(await call(runtime, ['container', 'inspect', ...ids])) as InspectedContainer[];
+}
+
+/** Every container of the project, inspected. */
+export async function projectContainers(runtime: Runtime, projectId: string): Promise<InspectedContainer[]> {
+  return inspectContainers(runtime, await projectContainerIds(runtime, projectId));
+}
+
+/** Named volumes of the project: cidx names them `cidx-<project id>-<service>-<volume>`. */
+export async function projectVolumes(runtime: Runtime, projectId: string): Promise<string[]> {
+  const prefix = `cidx-${projectId}-`;
+  // `name=` filters by substring; keep only true prefixes.
+  return lines(await call(runtime, ['volume', 'ls', '-q', '--filter', `name=${prefix}`])).filter((name) => name.startsWith(prefix));
+}
+
+function isMissingBinary(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * Removes the project's containers and volumes from one runtime. A runtime
+ * that is not installed has nothing to clean (the guard test reports it);
+ * any other failure is thrown, because a leak is a bug worth seeing.
+ */
+export async function removeProjectResources(runtime: Runtime, projectId: string): Promise<void> {
+  const run = (args: string[]) => execa(runtime, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
+  const listed = await run(['ps', '-a', '-q', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${projectId}`]);
+  if (isMissingBinary(listed)) return;
+  if (listed.failed) throw new Error(`${runtime}: listing containers of ${projectId} failed: ${listed.stderr || listed.shortMessage}`);
+  const ids = lines(listed.stdout);
+  if (ids.length) {
+    const removed = await run(['rm', '-f', '-v', ...ids]);
+    if (removed.failed && !/no such container|no container with name or id/i.test(removed.stderr)) {
+      throw new Error(`${runtime}: removing containers of ${projectId} failed: ${removed.stderr || removed.shortMessage}`);
+    }
+  }
+  const volumes = await projectVolumes(runtime, projectId);
+  if (volumes.length) {
+    const removed = await run(['volume', 'rm', '-f', ...volumes]);
+    if (removed.failed) throw new Error(`${runtime}: removing volumes of ${projectId} failed: ${removed.stderr || removed.shortMessage}`);
+  }
+}
+
+/** Last resort when the worker is being killed (ava timeout, Ctrl-C): synchronous, best effort. */
+export function removeProjectResourcesSync(runtime: Runtime, projectId: string): void {
+  const prefix = `cidx-${projectId}-`;
+  const run = (args: string[]) => execaSync(runtime, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
+  const ids = lines(String(run(['ps', '-a', '-q', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${projectId}`]).stdout ?? ''));
+  if (ids.length) run(['rm', '-f', '-v', ...ids]);
+  const volumes = lines(String(run(['volume', 'ls', '-q', '--filter', `name=${prefix}`]).stdout ?? '')).filter((name) => name.startsWith(prefix));
+  if (volumes.length) run(['volume', 'rm', '-f', ...volumes]);
+}
