@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// Thin launcher for the bundled CLI, built by `npm run build` (which `npm ci` runs through `prepare`).
+import { main } from '../dist/bundle/cidx.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -68,8 +68,16 @@ export interface CidxErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks cidx errors across copies of this package (a bundled CLI and the
+ * `cidx` a config or plugin imports are different module instances, so
+ * `instanceof` alone would miss errors thrown by plugins).
+ */
+const BRAND = Symbol.for('cidx.error');
+
 /** An error cidx expects and explains: printed without a stack trace. */
 export class CidxError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: string[];
@@ -87,5 +95,10 @@ export class CidxError extends Error {
 }
 
 export function isCidxError(error: unknown): error is CidxError {
-  return error instanceof CidxError;
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** True for a cidx error with this code, from whichever copy of cidx threw it. */
+export function hasCode(error: unknown, code: ErrorCode): error is CidxError {
+  return isCidxError(error) && error.code === code;
 }

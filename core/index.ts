@@ -3,16 +3,11 @@
  *
  *   import { defineConfig, definePlugin } from 'cidx';
  */
-import type { CidxUserConfig } from '../schemas/config.js';
-
-/** Identity function that exists for types: wrap your config in it for editor help. */
-export function defineConfig(config: CidxUserConfig): CidxUserConfig {
-  return config;
-}
+export { defineConfig, definePlugin } from './define.js';
 
 export type { CidxUserConfig, CidxConfig, ServiceConfig, HealthConfig } from '../schemas/config.js';
 export { configSchema, DEFAULTS } from '../schemas/config.js';
-export { definePlugin, type CidxPlugin } from './plugin.js';
+export type { CidxPlugin } from './plugin.js';
 export {
   createHooks,
   type CidxHooks,

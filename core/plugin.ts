@@ -12,7 +12,4 @@ export interface CidxPlugin {
   apply(hooks: CidxHooks): void;
 }
 
-/** Identity function that exists for types. */
-export function definePlugin<T extends CidxPlugin>(plugin: T): T {
-  return plugin;
-}
+export { definePlugin } from './define.js';

@@ -2,7 +2,7 @@
  * A session is one command's view of one project: validated config, hooks
  * with every plugin applied, and the runtime that the plugins chose.
  */
-import { CidxError } from './errors.js';
+import { CidxError, hasCode } from './errors.js';
 import path from 'node:path';
 import { loadConfig, validateConfig } from './config/load.js';
 import { createHooks, type CidxHooks, type ProjectContext } from './hooks.js';
@@ -37,7 +37,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const emptyProject = () => validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
   const { config, project, warnings } = await (options.ignoreConfig ? Promise.resolve(emptyProject()) : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
     (error: unknown) => {
-      if (options.allowMissingConfig && error instanceof CidxError && error.code === 'CONFIG_NOT_FOUND' && !options.configFile) {
+      if (options.allowMissingConfig && hasCode(error, 'CONFIG_NOT_FOUND') && !options.configFile) {
         return emptyProject();
       }
       throw error;

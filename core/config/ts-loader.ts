@@ -8,16 +8,47 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDir } from '../state-dirs.js';
 
-/** Our own entry point: `import { defineConfig } from 'cidx'` resolves here even when cidx is installed globally. */
-const selfEntry = new URL('../index.js', import.meta.url).href;
+/**
+ * Where `import … from 'cidx'` in a config resolves: our own package, even
+ * when cidx is installed globally and the project has no node_modules. A
+ * config importing only defineConfig/definePlugin gets the dependency-free
+ * module; anything else gets the full public API.
+ */
+function selfEntries(): { light: string; full: string } {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  // Walk up to our package root: this file runs from dist/core/config/ or from a bundle chunk.
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return {
+    light: pathToFileURL(path.join(dir, 'dist/core/define.js')).href,
+    full: pathToFileURL(path.join(dir, 'dist/core/index.js')).href,
+  };
+}
+
+const LIGHT_NAMES = new Set(['defineConfig', 'definePlugin']);
+/** Bump when the transpiled output changes shape, so old cache entries are not reused. */
+const LOADER_VERSION = '2';
+
+function rewriteSelfImports(code: string): string {
+  const entries = selfEntries();
+  return code.replace(
+    /\bimport\s*(\{[^}]*\}\s*from\s*|[^'"();]*?\s+from\s*|\(\s*)(['"])cidx\2/g,
+    (_match, clause: string, quote: string) => {
+      const names = /^\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
+      const light = names !== undefined && names.every((name) => LIGHT_NAMES.has(name));
+      return `import ${clause}${quote}${light ? entries.light : entries.full}${quote}`;
+    },
+  );
+}
 
 export async function transpileConfig(source: string, filepath: string): Promise<string> {
-  const { transform } = await import('sucrase'); // lazy: only on a cache miss
+  const sucrase = await import('sucrase'); // lazy: only on a cache miss
+  // CommonJS interop differs between plain Node (named exports) and a bundle (default only).
+  const transform = sucrase.transform ?? (sucrase as unknown as { default: typeof sucrase }).default.transform;
   const { code } = transform(source, { transforms: ['typescript'], disableESTransforms: true, filePath: filepath });
-  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*)(['"])cidx\2/g, (_match, lead: string, quote: string) => `${lead}${quote}${selfEntry}${quote}`);
+  return rewriteSelfImports(code);
 }
 
 /**
@@ -31,7 +62,7 @@ export function isLocationFree(code: string): boolean {
 }
 
 export async function loadTsConfig(filepath: string, content: string): Promise<unknown> {
-  const key = createHash('sha256').update(selfEntry).update('\0').update(content).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(LOADER_VERSION).update(selfEntries().full).update('\0').update(content).digest('hex').slice(0, 24);
   const cached = path.join(cacheDir(), 'config', `${key}.mjs`);
   if (existsSync(cached)) return importDefault(cached);
 

@@ -8,7 +8,8 @@
 import pRetry from 'p-retry';
 import type { CidxHooks, ServiceContext } from '../hooks.js';
 import type { PortAssignment, PortRequest } from '../model.js';
-import { NameConflictError, PortRefusedError } from '../runtime.js';
+import { hasCode } from '../errors.js';
+import { NameConflictError, type PortRefusedError } from '../runtime.js';
 
 /** Refusals tolerated per service before giving up: each one removes at least one candidate. */
 const MAX_ATTEMPTS = 8;
@@ -28,9 +29,10 @@ export async function runService(hooks: CidxHooks, context: ServiceContext): Pro
       const { id } = await runtime.run(service.spec, toAssignments(requests));
       return id;
     } catch (error) {
-      if (error instanceof NameConflictError) return adopt(context);
-      if (!(error instanceof PortRefusedError) || attempt >= MAX_ATTEMPTS) throw error;
-      const revised = await hooks.portRefused.promise(requests, { ...context, port: error.port, message: error.message });
+      if (hasCode(error, 'NAME_CONFLICT')) return adopt(context);
+      if (!hasCode(error, 'PORT_REFUSED') || attempt >= MAX_ATTEMPTS) throw error;
+      const refused = (error as PortRefusedError).port;
+      const revised = await hooks.portRefused.promise(requests, { ...context, port: refused, message: error.message });
       if (revised) {
         requests = revised;
       } else if (requests.some((request) => request.candidates.length > 0)) {
@@ -72,7 +74,7 @@ async function adopt(context: ServiceContext): Promise<string> {
       minTimeout: 50,
       maxTimeout: 500,
       signal: context.signal,
-      shouldRetry: ({ error }) => !(error instanceof NameConflictError),
+      shouldRetry: ({ error }) => !hasCode(error, 'NAME_CONFLICT'),
     },
   );
 }

@@ -5,7 +5,7 @@
  * container stops instead of waiting out the timeout.
  */
 import pRetry from 'p-retry';
-import { CidxError } from '../../core/errors.js';
+import { CidxError, isCidxError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { HealthRequest } from '../../core/hooks.js';
 import type { HealthResult, PortReport } from '../../core/model.js';
@@ -104,10 +104,10 @@ async function waitUntilHealthy(request: HealthRequest, health: HealthConfig): P
       maxRetryTime: health.timeout,
       randomize: false,
       signal: request.signal,
-      shouldRetry: ({ error }) => !(error instanceof CidxError),
+      shouldRetry: ({ error }) => !isCidxError(error),
     });
   } catch (error) {
-    if (error instanceof CidxError || request.signal.aborted) throw error;
+    if (isCidxError(error) || request.signal.aborted) throw error;
     await assertStillRunning(request);
     const logs = await request.runtime.logs(request.container.id, LOG_TAIL).catch(() => '');
     throw new CidxError(

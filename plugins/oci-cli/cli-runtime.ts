@@ -7,7 +7,8 @@
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
-import { NameConflictError, type ContainerRuntime, type RuntimeDescription } from '../../core/runtime.js';
+import { hasCode } from '../../core/errors.js';
+import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
@@ -124,7 +125,7 @@ export class CliRuntime implements ContainerRuntime {
       return { id };
     } catch (error) {
       // The name is someone else's container: leave it alone.
-      if (error instanceof NameConflictError) throw error;
+      if (hasCode(error, 'NAME_CONFLICT')) throw error;
       // A refused port or a failed start leaves a created container behind: never keep it.
       await this.cli(['rm', '-f', spec.name], { allowFailure: true });
       throw error;
