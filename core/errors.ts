@@ -18,7 +18,7 @@ export const errorRegistry = Object.freeze({
     exitCode: ExitCode.usage,
     hint: 'Create one with `cidx init`, or point at it with `-c path/to/cidx.config.ts`.',
   },
-  CONFIG_LOAD: { exitCode: ExitCode.usage, hint: 'Fix the syntax error above; the file must default-export the config.' },
+  CONFIG_LOAD: { exitCode: ExitCode.usage, hint: 'Fix the error above; the file must default-export the config object.' },
   CONFIG_INVALID: { exitCode: ExitCode.usage, hint: 'Fix the entries above; nothing was changed.' },
   USAGE: { exitCode: ExitCode.usage, hint: 'Run `cidx --help` for the commands and options.' },
   LEGACY_COMMAND: {

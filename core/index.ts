@@ -20,8 +20,8 @@ export {
   type ReportContext,
 } from './hooks.js';
 export type * from './model.js';
-export { type ContainerRuntime, PortRefusedError, NameConflictError } from './runtime.js';
-export { CidxError, isCidxError, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
+export { type ContainerRuntime, type RuntimeDescription, PortRefusedError, NameConflictError } from './runtime.js';
+export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
 export { loadConfig, validateConfig, type LoadedConfig } from './config/load.js';
 export { openSession, type Session, type SessionOptions } from './session.js';
 export { applyProject, planProject, statusProject, downProject, type ProjectPlan, type DownResult } from './operations.js';

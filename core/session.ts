@@ -58,6 +58,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     throw new CidxError(
       'RUNTIME_UNAVAILABLE',
       requested === 'auto' ? 'no container runtime answered (tried docker, then podman)' : `no plugin provides the runtime "${requested}"`,
+      requested === 'auto' ? {} : { hint: 'Built in: docker, podman, auto. Other names need a runtime plugin in the config\'s `plugins`.' },
     );
   }
   return { ...context, hooks, runtime, warnings };

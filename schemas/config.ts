@@ -134,10 +134,10 @@ const configShape = z.strictObject({
   $schema: z.string().optional().describe('Editor hint for the JSON Schema; ignored.'),
   /** Project name for humans. Default: the config directory's name. */
   project: nameRule('project name').optional().describe("Project name for humans. Default: the config directory's name."),
-  /** Which runtime to use. 'auto' tries docker, then podman. Default: 'auto'. */
-  runtime: z.enum(['auto', 'docker', 'podman'], {
-    error: (issue) => `expected 'auto', 'docker' or 'podman', got ${describeInput(issue.input)}`,
-  }).default(DEFAULTS.runtime).describe("Which runtime to use. 'auto' tries docker, then podman. Default: 'auto'."),
+  /** Which runtime to use: 'auto' (docker, then podman), 'docker', 'podman', or the name a runtime plugin claims. Default: 'auto'. */
+  runtime: z.union([z.enum(['auto', 'docker', 'podman']), z.string().regex(/^[a-z][a-z0-9-]*$/)], {
+    error: (issue) => `expected 'auto', 'docker', 'podman' or a runtime plugin's name, got ${describeInput(issue.input)}`,
+  }).default(DEFAULTS.runtime).describe("Which runtime to use: 'auto' (docker, then podman), 'docker', 'podman', or the name a runtime plugin claims. Default: 'auto'."),
   /** Host address ports are published on. Default: '127.0.0.1' (loopback only). */
   bind: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as "127.0.0.1" or "0.0.0.0"' }).default(DEFAULTS.bind).describe("Host address ports are published on. Default: '127.0.0.1' (loopback only)."),
   /** The services, by name. */

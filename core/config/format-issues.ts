@@ -44,6 +44,9 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] 
 }
 
 function didYouMean(key: string, known: string[]): string | undefined {
+  // 'enviroment' → 'env', 'volume' → 'volumes': a known key that starts the typed one, or the reverse.
+  const prefix = known.find((name) => name.length >= 3 && (key.toLowerCase().startsWith(name.toLowerCase()) || name.toLowerCase().startsWith(key.toLowerCase())));
+  if (prefix) return `did you mean "${prefix}"?`;
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const distance = levenshtein(key.toLowerCase(), name.toLowerCase());

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
-import { configSchema, type CidxConfig } from '../../schemas/config.js';
-import { CidxError } from '../errors.js';
+import { configSchema, findCycle, type CidxConfig } from '../../schemas/config.js';
+import { CidxError, isCidxError } from '../errors.js';
 import type { ProjectIdentity } from '../model.js';
 import { projectIdentity } from '../project.js';
 import { formatIssues } from './format-issues.js';
@@ -54,6 +54,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
   try {
     found = explicit ? await explorer.load(explicit) : await explorer.search(cwd);
   } catch (error) {
+    if (isCidxError(error)) throw error; // a plugin factory in the config explained itself already
     const where = explicit ?? cwd;
     throw new CidxError('CONFIG_LOAD', `could not load the config (${where}): ${firstLine(error)}`, { cause: error });
   }
@@ -69,13 +70,38 @@ export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
   const { config: stripped, warnings } = stripLegacySettings(unwrapped);
   const result = configSchema.safeParse(stripped);
   if (!result.success) {
-    const lines = formatIssues(result.error.issues);
+    // zod skips cross-field checks when the shape is wrong; run the reference checks that can still run.
+    const lines = [...new Set([...formatIssues(result.error.issues), ...referenceProblems(stripped)])];
     throw new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
-      details: lines,
+      details: [...lines, ...warnings.map((warning) => `warning: ${warning}`)],
     });
   }
   const project = projectIdentity(path.dirname(filepath), filepath, result.data.project);
   return { config: result.data, project, warnings };
+}
+
+/**
+ * Best-effort cross-field checks on a config whose shape failed validation,
+ * so a bad port and a misspelt dependency are reported in the same run.
+ */
+function referenceProblems(raw: unknown): string[] {
+  const services = (raw as { services?: unknown })?.services;
+  if (!services || typeof services !== 'object' || Array.isArray(services)) return [];
+  const names = Object.keys(services);
+  const problems: string[] = [];
+  const graph: Record<string, { dependsOn: string[] }> = {};
+  for (const [name, service] of Object.entries(services as Record<string, unknown>)) {
+    const deps = (service as { dependsOn?: unknown })?.dependsOn;
+    const list = Array.isArray(deps) ? deps.filter((dep): dep is string => typeof dep === 'string') : [];
+    graph[name] = { dependsOn: list };
+    list.forEach((dep, index) => {
+      if (dep === name) problems.push(`services.${name}.dependsOn.${index}: a service cannot depend on itself`);
+      else if (!names.includes(dep)) problems.push(`services.${name}.dependsOn.${index}: unknown service "${dep}"; known: ${names.join(', ')}`);
+    });
+  }
+  const cycle = findCycle(graph);
+  if (cycle) problems.push(`services.${cycle[0]}.dependsOn: dependency cycle: ${cycle.join(' → ')}`);
+  return problems;
 }
 
 /** A CommonJS-compiled config may arrive as `{ default: {...} }`. */
