@@ -1,0 +1,226 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { loadConfig } from '../../../../core/config/load.js';
+import { isLocationFree, transpileConfig } from '../../../../core/config/ts-loader.js';
+import { CidxError } from '../../../../core/errors.js';
+
+// Transpiled configs are cached under the user's cache dir: keep this file's in a throwaway one.
+const CACHE = mkdtempSync(path.join(os.tmpdir(), 'cidx-ts-cache-'));
+process.env.CIDX_CACHE_DIR = CACHE;
+test.after.always(() => rmSync(CACHE, { recursive: true, force: true }));
+
+const execFileAsync = promisify(execFile);
+const cachedFiles = async () => (existsSync(path.join(CACHE, 'config')) ? (await readdir(path.join(CACHE, 'config'))).sort() : []);
+
+/** Every import specifier left in transpiled code. */
+const specifiers = (code: string) => [...code.matchAll(/\b(?:from|import)\s*\(?\s*(['"])([^'"]+)\1/g)].map((match) => match[2]!);
+
+/** The one specifier `import … from 'cidx'` was rewritten to. */
+async function rewritten(importLine: string): Promise<string> {
+  const code = await transpileConfig(`${importLine}\nexport default { services: {}, x: [typeof defineConfig] };\n`, '/x/cidx.config.ts');
+  const found = specifiers(code);
+  if (found.length !== 1) throw new Error(`expected one import in: ${code}`);
+  return found[0]!;
+}
+
+/** A throwaway project directory holding one config file; removed afterwards. */
+async function withProject(file: string, source: string, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-ts-'));
+  try {
+    await writeFile(path.join(dir, file), source);
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('transpileConfig strips type annotations, interfaces and type-only imports', async (t) => {
+  const source = [
+    "import type { CidxUserConfig } from 'cidx';",
+    'interface Extra { note: string }',
+    'const port: number = 6333;',
+    "const image = 'qdrant/qdrant' as const;",
+    'function tag(name: string): string { return name; }',
+    'export default { services: { qdrant: { image: tag(image), ports: { http: port } } } } satisfies CidxUserConfig;',
+  ].join('\n');
+  const code = await transpileConfig(source, '/x/cidx.config.ts');
+  t.notRegex(code, /\binterface\b|: number|: string|as const|satisfies|import type/);
+  t.regex(code, /const port = 6333;/);
+  t.regex(code, /export default \{/);
+});
+
+test("transpileConfig rewrites `from 'cidx'` to an absolute file URL of cidx's own code", async (t) => {
+  const entry = await rewritten("import { defineConfig } from 'cidx';");
+  t.true(entry.startsWith('file:///'), entry);
+  t.true(path.isAbsolute(fileURLToPath(entry)));
+  t.true(existsSync(fileURLToPath(entry)), `${entry} exists`);
+});
+
+test('importing only defineConfig/definePlugin gets the light entry; anything else the full API', async (t) => {
+  const light = await rewritten("import { defineConfig } from 'cidx';");
+  t.is(await rewritten('import { defineConfig, definePlugin } from "cidx";'), light);
+  t.is(await rewritten("import { defineConfig as dc } from 'cidx'; const defineConfig = dc;"), light);
+  const full = await rewritten("import { defineConfig, createHooks } from 'cidx';\nexport const hooks = createHooks;");
+  t.not(full, light);
+  t.true(existsSync(fileURLToPath(full)), `${full} exists`);
+  t.is(await rewritten("import * as cidx from 'cidx'; const defineConfig = cidx.defineConfig;"), full);
+  t.is(await rewritten("const defineConfig = async () => import('cidx');"), full);
+  const fullModule = (await import(full)) as Record<string, unknown>;
+  const lightModule = (await import(light)) as Record<string, unknown>;
+  t.is(typeof fullModule.createHooks, 'function');
+  t.is(typeof lightModule.defineConfig, 'function');
+  t.is(typeof lightModule.definePlugin, 'function');
+});
+
+test('transpileConfig leaves other packages that start with "cidx" alone', async (t) => {
+  const code = await transpileConfig(
+    "import a from 'cidx-plugin-foo';\nimport b from 'cidx/extra';\nimport c from '@acme/cidx';\nexport default [a, b, c];\n",
+    '/x/cidx.config.ts',
+  );
+  t.true(code.includes("'cidx-plugin-foo'"));
+  t.true(code.includes("'cidx/extra'"));
+  t.true(code.includes("'@acme/cidx'"));
+});
+
+test('loadConfig loads a cidx.config.ts with type annotations and no imports, and removes its temporary .mjs', async (t) => {
+  const source = [
+    'type Port = number;',
+    'const http: Port = 6333;',
+    'const services: Record<string, { image: string; ports: Record<string, Port> }> = {',
+    "  qdrant: { image: 'qdrant/qdrant:v1.12.4', ports: { http } },",
+    '};',
+    "export default { project: 'typed', services, preferredPorts: { qdrant: { http } } };",
+  ].join('\n');
+  await withProject('cidx.config.ts', source, async (dir) => {
+    const loaded = await loadConfig({ cwd: dir });
+    t.is(loaded.project.name, 'typed');
+    t.is(loaded.project.configFile, path.join(dir, 'cidx.config.ts'));
+    t.deepEqual(loaded.config.services.qdrant!.ports, { http: 6333 });
+    t.deepEqual(loaded.config.preferredPorts, { qdrant: { http: 6333 } });
+    t.deepEqual(await readdir(dir), ['cidx.config.ts']);
+  });
+});
+
+test("loadConfig loads a config that imports defineConfig from 'cidx' (through the rewrite)", async (t) => {
+  const source = [
+    "import { defineConfig, definePlugin } from 'cidx';",
+    "const marker = definePlugin({ name: 'marker', apply() {} });",
+    'export default defineConfig({',
+    "  services: { ollama: { image: 'ollama/ollama', ports: { http: 11434 }, env: { OLLAMA_KEEP_ALIVE: 300 } } },",
+    '  plugins: [marker],',
+    '});',
+  ].join('\n');
+  await withProject('cidx.config.ts', source, async (dir) => {
+    const loaded = await loadConfig({ configFile: 'cidx.config.ts', cwd: dir });
+    t.is(loaded.project.name, path.basename(dir).toLowerCase());
+    t.deepEqual(loaded.config.services.ollama!.env, { OLLAMA_KEEP_ALIVE: '300' });
+    t.is(loaded.config.plugins[0]!.name, 'marker');
+    t.deepEqual(await readdir(dir), ['cidx.config.ts']);
+  });
+});
+
+test('a .mts config loads the same way', async (t) => {
+  await withProject('cidx.config.mts', "const image: string = 'x';\nexport default { services: { a: { image } } };\n", async (dir) => {
+    const loaded = await loadConfig({ cwd: dir });
+    t.is(loaded.config.services.a!.image, 'x');
+    t.deepEqual(await readdir(dir), ['cidx.config.mts']);
+  });
+});
+
+test('a syntax error is CONFIG_LOAD naming the file, and the temporary .mjs is still removed', async (t) => {
+  await withProject('cidx.config.ts', 'export default { services: { a: { image: } };\n', async (dir) => {
+    const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
+    t.is(error.code, 'CONFIG_LOAD');
+    t.true(error.message.includes(dir), error.message);
+    t.deepEqual(await readdir(dir), ['cidx.config.ts']);
+  });
+});
+
+test('a config that throws while loading is CONFIG_LOAD with its message, and leaves no .mjs behind', async (t) => {
+  await withProject('cidx.config.ts', "const fail = (why: string): never => { throw new Error(why); };\nexport default fail('no services today');\n", async (dir) => {
+    const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
+    t.is(error.code, 'CONFIG_LOAD');
+    t.regex(error.message, /no services today/);
+    t.deepEqual(await readdir(dir), ['cidx.config.ts']);
+  });
+});
+
+test('a loaded .ts config is validated like any other', async (t) => {
+  await withProject('cidx.config.ts', "export default { services: { q: { image: 'q', ports: { http: 70000 as number } } } };\n", async (dir) => {
+    const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
+    t.is(error.code, 'CONFIG_INVALID');
+    t.deepEqual(error.details, ['services.q.ports.http: expected a port number 1-65535, got 70000']);
+  });
+});
+
+test('isLocationFree: only node: and file: imports can run from the cache', (t) => {
+  t.true(isLocationFree('export default { services: {} };'));
+  t.true(isLocationFree("import os from 'node:os';\nimport { defineConfig } from 'file:///opt/cidx/dist/core/index.js';\nexport default 1;"));
+  t.false(isLocationFree("import { ports } from './ports.js';\nexport default ports;"));
+  t.false(isLocationFree("import qdrant from 'cidx-preset-qdrant';\nexport default qdrant;"));
+  t.false(isLocationFree("const p = await import('../shared.mjs');\nexport default p;"));
+  t.false(isLocationFree("const x = require('./x');"));
+});
+
+test.serial('a self-contained config is transpiled once into the cache and read from there next time', async (t) => {
+  const source = "const image: string = 'cached:1';\nexport default { services: { a: { image } } };\n";
+  await withProject('cidx.config.ts', source, async (dir) => {
+    const before = await cachedFiles();
+    const first = await loadConfig({ cwd: dir });
+    t.is(first.config.services.a!.image, 'cached:1');
+    const added = (await cachedFiles()).filter((file) => !before.includes(file));
+    t.is(added.length, 1);
+    t.regex(added[0]!, /^[0-9a-f]{24}\.mjs$/);
+    t.deepEqual(await readdir(dir), ['cidx.config.ts'], 'nothing written next to the config');
+    // Prove the next run reads the cached module rather than transpiling again. A child process,
+    // because this one's ESM loader already holds the module under that URL.
+    await writeFile(path.join(CACHE, 'config', added[0]!), "export default { services: { a: { image: 'from-cache:1' } } };\n");
+    const load = new URL('../../../../core/config/load.js', import.meta.url).href;
+    const script = `const { loadConfig } = await import(${JSON.stringify(load)}); const l = await loadConfig({ cwd: ${JSON.stringify(dir)} }); console.log(l.config.services.a.image);`;
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, CIDX_CACHE_DIR: CACHE } });
+    t.is(stdout.trim(), 'from-cache:1');
+  });
+});
+
+test.serial('a config with a relative import is transpiled next to itself, and the sibling .mjs is removed', async (t) => {
+  const source = "import { ports } from './ports.mjs';\nconst image: string = 'rel:1';\nexport default { services: { a: { image, ports } } };\n";
+  await withProject('cidx.config.ts', source, async (dir) => {
+    await writeFile(path.join(dir, 'ports.mjs'), 'export const ports = { http: 8080 };\n');
+    const before = await cachedFiles();
+    const loaded = await loadConfig({ cwd: dir });
+    t.deepEqual(loaded.config.services.a!.ports, { http: 8080 });
+    t.deepEqual((await readdir(dir)).sort(), ['cidx.config.ts', 'ports.mjs']);
+    t.deepEqual(await cachedFiles(), before, 'location-bound code is not cached');
+  });
+});
+
+test.serial('a relative import that fails still leaves no sibling .mjs behind', async (t) => {
+  await withProject('cidx.config.ts', "import { nope } from './missing.mjs';\nexport default nope;\n", async (dir) => {
+    const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
+    t.is(error.code, 'CONFIG_LOAD');
+    t.deepEqual(await readdir(dir), ['cidx.config.ts']);
+  });
+});
+
+test("a CidxError thrown while the config runs (a plugin checking its options) keeps its code and hint", async (t) => {
+  const source = [
+    "import { CidxError } from 'cidx';",
+    "const myPlugin = (options: { port?: number }) => {",
+    "  if (!options.port) throw new CidxError('USAGE', 'my-plugin needs a port', { hint: 'Pass { port: 1234 }.' });",
+    "  return { name: 'my-plugin', apply() {} };",
+    '};',
+    "export default { services: {}, plugins: [myPlugin({})] };",
+  ].join('\n');
+  await withProject('cidx.config.ts', source, async (dir) => {
+    const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
+    t.is(error.code, 'USAGE');
+    t.is(error.message, 'my-plugin needs a port');
+    t.is(error.hint, 'Pass { port: 1234 }.');
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * classifyFailure on stderr captured from the real CLIs (see
+ * test/fixtures/json/engine-errors.json for how each was produced).
+ */
+import test from 'ava';
+import { CidxError } from '../../../../core/errors.js';
+import { NameConflictError, PortRefusedError } from '../../../../core/runtime.js';
+import { classifyFailure, engineAddress, type Failure } from '../../../../plugins/oci-cli/failures.js';
+import { fixtureJson } from '../../helpers/fixtures.js';
+
+interface Captured {
+  args: string[];
+  stderr: string;
+  env?: Record<string, string>;
+}
+const ERRORS = fixtureJson<Record<string, Captured>>('engine-errors.json');
+
+function failure(key: string, runtime: 'docker' | 'podman', extra: Partial<Failure> = {}): Failure {
+  const captured = ERRORS[key];
+  if (!captured) throw new Error(`no captured error ${key}`);
+  return {
+    runtime,
+    binary: runtime,
+    args: captured.args,
+    what: `${runtime} ${captured.args[0]}`,
+    stderr: captured.stderr,
+    spawnError: undefined,
+    timedOut: false,
+    env: captured.env ?? {},
+    ...extra,
+  };
+}
+
+const portCases: Array<[string, 'docker' | 'podman', number, RegExp]> = [
+  ['dockerPortAllocated', 'docker', 38111, /port is already allocated/],
+  ['dockerAddressInUse', 'docker', 38112, /address already in use/],
+  ['podmanAddressInUse', 'podman', 38113, /address already in use/],
+];
+for (const [key, runtime, port, words] of portCases) {
+  test(`${key}: PortRefusedError naming port ${port}`, (t) => {
+    const error = classifyFailure(failure(key, runtime));
+    t.true(error instanceof PortRefusedError);
+    t.is((error as PortRefusedError).port, port);
+    t.is(error.code, 'PORT_REFUSED');
+    t.true(error.message.startsWith(`host port ${port} is not available: `), error.message);
+    t.regex(error.message, words, "keeps the engine's own words");
+    t.notRegex(error.message, /--help/, "drops the CLI's help trailer");
+  });
+}
+
+test('a refusal without a port number still is a PortRefusedError', (t) => {
+  const error = classifyFailure({ ...failure('podmanAddressInUse', 'podman'), stderr: 'Error: rootlessport listen: address already in use' });
+  t.true(error instanceof PortRefusedError);
+  t.is((error as PortRefusedError).port, undefined);
+  t.regex(error.message, /^a host port is not available/);
+});
+
+for (const [key, runtime] of [['dockerNameConflict', 'docker'], ['podmanNameConflict', 'podman']] as const) {
+  test(`${key}: NameConflictError naming the container from --name`, (t) => {
+    const error = classifyFailure(failure(key, runtime));
+    t.true(error instanceof NameConflictError);
+    t.is((error as NameConflictError).containerName, 'cidxut-run');
+    t.is(error.code, 'NAME_CONFLICT');
+    t.regex(error.message, /already in use/);
+  });
+}
+
+const imageCases: Array<[string, 'docker' | 'podman', string]> = [
+  ['dockerMissingImage', 'docker', 'nosuch/image:1'],
+  ['dockerMissingLocalhostImage', 'docker', 'localhost/nosuch:1'],
+  ['podmanMissingImage', 'podman', 'nosuch/image:1'],
+  ['podmanMissingLocalhostImage', 'podman', 'localhost/nosuch:1'],
+];
+for (const [key, runtime, image] of imageCases) {
+  test(`${key}: IMAGE_UNAVAILABLE naming ${image}, not an unreachable engine`, (t) => {
+    const error = classifyFailure(failure(key, runtime));
+    t.is(error.code, 'IMAGE_UNAVAILABLE');
+    t.is(error.message, `image ${image} is not available to ${runtime} and could not be pulled`);
+    t.is(error.details.length, 1);
+    t.truthy(error.hint);
+  });
+}
+
+test('the image is found after every option that takes a value', (t) => {
+  const args = ['run', '-d', '--name', 'n', '--label', 'a=b', '--env', 'X=1', '--publish', '127.0.0.1::80/tcp', '--volume', 'v:/data', 'qdrant/qdrant:v9', '--flag'];
+  const error = classifyFailure({ ...failure('podmanMissingImage', 'podman'), args });
+  t.is(error.message, 'image qdrant/qdrant:v9 is not available to podman and could not be pulled');
+});
+
+const unreachable: Array<[string, 'docker' | 'podman', string]> = [
+  ['dockerUnreachableTcp', 'docker', 'tcp://127.0.0.1:1'],
+  ['dockerUnreachableUnix', 'docker', 'unix:///tmp/nosuch.sock'],
+  ['dockerRunDaemonDown', 'docker', 'unix:///var/run/docker.sock'],
+  ['podmanUnreachable', 'podman', 'tcp://127.0.0.1:1'],
+];
+for (const [key, runtime, address] of unreachable) {
+  test(`${key}: RUNTIME_UNAVAILABLE at ${address}`, (t) => {
+    const error = classifyFailure(failure(key, runtime));
+    t.is(error.code, 'RUNTIME_UNAVAILABLE');
+    t.is(error.message, `cannot reach the ${runtime} engine at ${address}`);
+    t.is(error.details.length, 1);
+  });
+}
+
+test('dockerPermissionDenied: RUNTIME_PERMISSION with the socket', (t) => {
+  const error = classifyFailure(failure('dockerPermissionDenied', 'docker'));
+  t.is(error.code, 'RUNTIME_PERMISSION');
+  t.is(error.message, 'permission denied on the docker socket (unix:///var/run/docker.sock)');
+  t.regex(error.hint ?? '', /docker` group/);
+});
+
+test('a missing binary (ENOENT) is RUNTIME_UNAVAILABLE: not installed', (t) => {
+  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', spawnError: 'ENOENT', binary: '/opt/none/docker' });
+  t.is(error.code, 'RUNTIME_UNAVAILABLE');
+  t.is(error.message, 'docker is not installed: `/opt/none/docker` was not found on PATH');
+});
+
+test('a timeout is an unreachable engine, said so', (t) => {
+  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, env: {} });
+  t.is(error.code, 'RUNTIME_UNAVAILABLE');
+  t.is(error.message, 'cannot reach the docker engine at unix:///var/run/docker.sock (timed out)');
+  t.deepEqual(error.details, []);
+});
+
+test('anything else is RUNTIME_COMMAND with what cidx was doing and the last lines', (t) => {
+  const error = classifyFailure({
+    ...failure('dockerUnreachableTcp', 'docker'),
+    args: ['volume', 'rm', 'v'],
+    what: 'removing volumes',
+    stderr: 'Error response from daemon: remove v: volume is in use - [abc]\n',
+  });
+  t.true(error instanceof CidxError);
+  t.is(error.code, 'RUNTIME_COMMAND');
+  t.is(error.message, 'removing volumes failed (docker exited with an error)');
+  t.deepEqual(error.details, ['Error response from daemon: remove v: volume is in use - [abc]']);
+});
+
+test('engineAddress: DOCKER_HOST, then DOCKER_CONTEXT, then the default socket; Podman: CONTAINER_HOST or local', (t) => {
+  t.is(engineAddress('docker', { DOCKER_HOST: 'ssh://me@box' }), 'ssh://me@box');
+  t.is(engineAddress('docker', { DOCKER_CONTEXT: 'remote' }), 'context remote');
+  t.is(engineAddress('docker', {}), 'unix:///var/run/docker.sock');
+  t.is(engineAddress('podman', { CONTAINER_HOST: 'ssh://me@box/run/podman.sock', DOCKER_HOST: 'tcp://x:1' }), 'ssh://me@box/run/podman.sock');
+  t.is(engineAddress('podman', {}), 'the local Podman engine');
+});
