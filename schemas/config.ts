@@ -37,7 +37,7 @@ export const portNumber = z
 
 /** '60s', '500ms', '2m', or a number of milliseconds. */
 export const duration = z
-  .union([z.string(), z.number().nonnegative()], {
+  .union([z.string(), z.number().nonnegative({ error: (issue) => `expected a duration such as '60s', '500ms' or '2m', got ${issue.input}` })], {
     error: (issue) => `expected a duration such as '60s', '500ms' or '2m', got ${describeInput(issue.input)}`,
   })
   .transform((value, ctx) => {
@@ -118,7 +118,11 @@ export const serviceSchema = z.strictObject({
     .record(nameRule('volume name'), z.string().startsWith('/', { error: 'expected an absolute container path' }))
     .default({}).describe('Volume name → container path. Volumes are project-scoped and survive `down`. Default: none.'),
   /** Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports). */
-  health: z.union([z.literal(false), healthSchema]).optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
+  health: z
+    .union([z.literal(false), healthSchema], {
+      error: (issue) => `expected false or a probe such as { http: { port: 'http', path: '/healthz' } }, got ${describeInput(issue.input)}`,
+    })
+    .optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
   /** Services that must be healthy before this one starts. Default: none. */
   dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy before this one starts. Default: none.'),
 });
@@ -135,9 +139,13 @@ const configShape = z.strictObject({
   /** Project name for humans. Default: the config directory's name. */
   project: nameRule('project name').optional().describe("Project name for humans. Default: the config directory's name."),
   /** Which runtime to use: 'auto' (docker, then podman), 'docker', 'podman', or the name a runtime plugin claims. Default: 'auto'. */
-  runtime: z.union([z.enum(['auto', 'docker', 'podman']), z.string().regex(/^[a-z][a-z0-9-]*$/)], {
-    error: (issue) => `expected 'auto', 'docker', 'podman' or a runtime plugin's name, got ${describeInput(issue.input)}`,
-  }).default(DEFAULTS.runtime).describe("Which runtime to use: 'auto' (docker, then podman), 'docker', 'podman', or the name a runtime plugin claims. Default: 'auto'."),
+  runtime: z.union(
+    [
+      z.enum(['auto', 'docker', 'podman']),
+      z.string().regex(/^[a-z][a-z0-9-]*$/, { error: (issue) => `expected 'auto', 'docker', 'podman' or a runtime plugin's name, got ${describeInput(issue.input)}` }),
+    ],
+    { error: (issue) => `expected 'auto', 'docker', 'podman' or a runtime plugin's name, got ${describeInput(issue.input)}` },
+  ).default(DEFAULTS.runtime).describe("Which runtime to use: 'auto' (docker, then podman), 'docker', 'podman', or the name a runtime plugin claims. Default: 'auto'."),
   /** Host address ports are published on. Default: '127.0.0.1' (loopback only). */
   bind: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as "127.0.0.1" or "0.0.0.0"' }).default(DEFAULTS.bind).describe("Host address ports are published on. Default: '127.0.0.1' (loopback only)."),
   /** The services, by name. */
@@ -145,7 +153,14 @@ const configShape = z.strictObject({
     error: 'expected an object of service name → service, e.g. { qdrant: { image: "qdrant/qdrant" } }',
   }).describe('The services, by name.'),
   /** Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none. */
-  preferredPorts: z.record(z.string(), z.union([portNumber, z.record(z.string(), portNumber)])).default({}).describe('Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none.'),
+  preferredPorts: z
+    .record(
+      z.string(),
+      z.union([portNumber, z.record(z.string(), portNumber)], {
+        error: (issue) => `expected a host port number, or an object of port name → host port such as { http: 6333 }, got ${describeInput(issue.input)}`,
+      }),
+    )
+    .default({}).describe('Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none.'),
   /** Third-party plugins, applied after the built-in ones. Default: none. */
   plugins: z
     .array(z.custom<CidxPlugin>(isPlugin, { error: 'expected a plugin: an object with `name` and `apply(hooks)`' }))
@@ -213,6 +228,7 @@ export function findCycle(services: Record<string, { dependsOn: string[] }>): st
     visiting.add(name);
     stack.push(name);
     for (const dep of services[name]!.dependsOn) {
+      if (dep === name) continue; // reported as "cannot depend on itself"
       const found = visit(dep);
       if (found) return found;
     }

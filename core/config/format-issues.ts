@@ -25,10 +25,40 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.map(String).join('.');
 }
 
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
+type Issue = z.core.$ZodIssue;
+
+/** Codes meaning "this branch is the wrong kind of value altogether". */
+const WRONG_KIND = new Set(['invalid_type', 'invalid_value']);
+
+/**
+ * Replaces zod's generic wrappers by the issues inside them: a failed union
+ * by the branch that got past the type check (so `timeout: 'soon'` reports
+ * the duration problem, not "Invalid input"), a bad record key by the key
+ * rule's own message.
+ */
+function unwrap(issue: Issue, prefix: PropertyKey[] = []): Issue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const branches = issue.errors.filter((branch) => !branch.some((inner) => inner.path.length === 0 && WRONG_KIND.has(inner.code)));
+    if (branches.length === 1) return branches[0]!.flatMap((inner) => unwrap(inner, path));
+    // Several branches fit the kind of value (ipv4 or ipv6): the union's own message says it best, if it has one.
+    if (branches.length > 1 && issue.message === 'Invalid input') return branches[0]!.flatMap((inner) => unwrap(inner, path));
+    return [{ ...issue, path }];
+  }
+  if (issue.code === 'invalid_key') {
+    return [{ ...issue, path, message: issue.issues.map((inner) => inner.message).join('; ') }];
+  }
+  return [{ ...issue, path }];
+}
+
+export function formatIssues(input: ReadonlyArray<Issue>): string[] {
   const lines: string[] = [];
+  const issues = input.flatMap((issue) => unwrap(issue));
+  const shapePaths = new Set(issues.filter((issue) => issue.code !== 'custom').map((issue) => formatPath(issue.path)));
   for (const issue of issues) {
     const where = formatPath(issue.path);
+    // A cross-field check on a value whose shape is already wrong only repeats the problem.
+    if (issue.code === 'custom' && shapePaths.has(where)) continue;
     if (issue.code === 'unrecognized_keys') {
       const known = KNOWN_KEYS.find(([pattern]) => pattern.test(where))?.[1] ?? [];
       for (const key of issue.keys) {

@@ -29,16 +29,16 @@ function selfEntries(): { light: string; full: string } {
 
 const LIGHT_NAMES = new Set(['defineConfig', 'definePlugin']);
 /** Bump when the transpiled output changes shape, so old cache entries are not reused. */
-const LOADER_VERSION = '2';
+const LOADER_VERSION = '3';
 
 function rewriteSelfImports(code: string): string {
   const entries = selfEntries();
   return code.replace(
-    /\bimport\s*(\{[^}]*\}\s*from\s*|[^'"();]*?\s+from\s*|\(\s*)(['"])cidx\2/g,
-    (_match, clause: string, quote: string) => {
-      const names = /^\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
+    /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])cidx\3/g,
+    (_match, keyword: string, clause: string, quote: string) => {
+      const names = /^\s*\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
       const light = names !== undefined && names.every((name) => LIGHT_NAMES.has(name));
-      return `import ${clause}${quote}${light ? entries.light : entries.full}${quote}`;
+      return `${keyword}${clause}${quote}${light ? entries.light : entries.full}${quote}`;
     },
   );
 }
@@ -58,7 +58,9 @@ export async function transpileConfig(source: string, filepath: string): Promise
  */
 export function isLocationFree(code: string): boolean {
   const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*(['"])([^'"]+)\1/g)].map((match) => match[2]!);
-  return !/\brequire\s*\(/.test(code) && specifiers.every((specifier) => /^(node:|file:)/.test(specifier));
+
+  // import.meta.url must keep naming the config's own directory.
+  return !/\brequire\s*\(|\bimport\.meta\b/.test(code) && specifiers.every((specifier) => /^(node:|file:)/.test(specifier));
 }
 
 export async function loadTsConfig(filepath: string, content: string): Promise<unknown> {
