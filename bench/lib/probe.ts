@@ -1,0 +1,34 @@
+/**
+ * The floor's health wait: GET the service's probe path through its
+ * published port until it answers 2xx/3xx. A tight, fixed pause keeps the
+ * floor honest: no backoff, nothing cidx could not also do.
+ */
+import http from 'node:http';
+
+/** Pause between attempts. */
+const PAUSE_MS = 10;
+/** Per-attempt timeout. */
+const ATTEMPT_MS = 2_000;
+
+function answers(host: string, port: number, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get({ host, port, path, agent: false, timeout: ATTEMPT_MS }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 400);
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', () => resolve(false));
+  });
+}
+
+/** Resolves once `http://host:port/path` answers; rejects after `withinMs`. */
+export async function waitForHttp(host: string, port: number, path: string, withinMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    signal.throwIfAborted();
+    if (await answers(host, port, path)) return;
+    if (Date.now() > deadline) throw new Error(`http://${host}:${port}${path} did not answer within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  }
+}
