@@ -22,7 +22,8 @@ export {
 export type * from './model.js';
 export { type ContainerRuntime, type RuntimeDescription, PortRefusedError, NameConflictError } from './runtime.js';
 export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
-export { loadConfig, validateConfig, type LoadedConfig } from './config/load.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';
+export { validateConfig } from './config/validate.js';
 export { openSession, type Session, type SessionOptions } from './session.js';
 export { applyProject, planProject, statusProject, downProject, type ProjectPlan, type DownResult } from './operations.js';
 export { plan, type Step, type StepOp } from './reconcile/plan.js';

@@ -7,7 +7,7 @@ import { acquireLock } from './lock.js';
 import { cacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
 import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
-import { LABELS, volumePrefix } from './project.js';
+import { LABELS, containerName, volumePrefix } from './project.js';
 import { existsSync } from 'node:fs';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
@@ -23,7 +23,8 @@ export interface ProjectPlan {
 
 /** Observes once and plans: a pure function of what is wanted and what is there. */
 export async function planProject(session: Session): Promise<ProjectPlan> {
-  const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id)]);
+  const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
+  const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
   return { desired, observed, steps: plan(desired, observed) };
 }
 

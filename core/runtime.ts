@@ -16,8 +16,12 @@ export interface ContainerRuntime {
    */
   readonly engineHost: string | undefined;
 
-  /** Every container of the project, found by the `io.cidx.project` label; at most two CLI calls. */
-  listProject(projectId: string): Promise<ObservedContainer[]>;
+  /**
+   * Every container of the project, found by the `io.cidx.project` label.
+   * `expectedNames` are the containers the config declares: a runtime may
+   * inspect them while it lists, so a converged project costs one round trip.
+   */
+  listProject(projectId: string, expectedNames?: string[]): Promise<ObservedContainer[]>;
   /** Every cidx container on this engine, for `prune`. */
   listAll(): Promise<ObservedContainer[]>;
   /** Fresh state of the given containers in one call; missing ones are left out. */

@@ -4,7 +4,7 @@
  */
 import { CidxError, hasCode } from './errors.js';
 import path from 'node:path';
-import { loadConfig, validateConfig } from './config/load.js';
+import { loadConfig } from './config/load.js';
 import { createHooks, type CidxHooks, type ProjectContext } from './hooks.js';
 import type { CidxPlugin } from './plugin.js';
 import type { ContainerRuntime } from './runtime.js';
@@ -34,8 +34,9 @@ export interface Session extends ProjectContext {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const emptyProject = () => validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
-  const { config, project, warnings } = await (options.ignoreConfig ? Promise.resolve(emptyProject()) : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
+  const emptyProject = async () =>
+    (await import('./config/validate.js')).validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
+  const { config, project, warnings } = await (options.ignoreConfig ? emptyProject() : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
     (error: unknown) => {
       if (options.allowMissingConfig && hasCode(error, 'CONFIG_NOT_FOUND') && !options.configFile) {
         return emptyProject();

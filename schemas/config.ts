@@ -10,14 +10,9 @@ import { z } from 'zod';
 import type { CidxPlugin } from '../core/plugin.js';
 import { parseDuration } from '../core/duration.js';
 
-/** Defaults in one place; the docs and the JSON Schema read them from here. */
-export const DEFAULTS = Object.freeze({
-  runtime: 'auto' as const,
-  bind: '127.0.0.1',
-  healthTimeout: '60s',
-  healthInterval: '100ms',
-  healthSuccesses: 1,
-});
+import { DEFAULTS } from './defaults.js';
+
+export { DEFAULTS };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 const nameRule = (what: string) =>

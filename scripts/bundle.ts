@@ -6,9 +6,13 @@
  * (dist/core/index.js) stays unbundled for plugins and embedders.
  */
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// Chunk names carry content hashes: clear old ones so dist/bundle holds one build.
+await rm(new URL('../../dist/bundle/', import.meta.url), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,

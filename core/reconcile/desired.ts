@@ -4,7 +4,8 @@
  * container; comparing it with the desired hash is how drift is detected.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULTS, type CidxConfig, type ServiceConfig } from '../../schemas/config.js';
+import type { CidxConfig, ServiceConfig } from '../../schemas/config.js';
+import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';

@@ -52,7 +52,11 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
     const acted = await Promise.all(level.map((service) => actOn(context, service, stepOf.get(service.name)!, failed)));
-    const containers = await discover(context, level, acted);
+    const containers = await discover(context, level, acted, (service) => {
+      const step = stepOf.get(service.name)!;
+      // Unchanged and running: this run's observation is fresh, no need to ask again.
+      return step.op === 'noop' ? step.container : undefined;
+    });
     await Promise.all(
       level.map(async (service, index) => {
         const report = await finish(context, service, stepOf.get(service.name)!, acted[index]!, containers.get(service.name));
@@ -105,13 +109,25 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
  * once a container runs, so retry briefly (no fixed sleep) while a running
  * container still lacks a binding; stop as soon as all are known or exited.
  */
-async function discover(context: ExecuteContext, level: DesiredService[], acted: Acted[]): Promise<Map<string, ObservedContainer>> {
+async function discover(
+  context: ExecuteContext,
+  level: DesiredService[],
+  acted: Acted[],
+  alreadyKnown: (service: DesiredService) => ObservedContainer | undefined,
+): Promise<Map<string, ObservedContainer>> {
+  const found = new Map<string, ObservedContainer>();
   const wanted = level.flatMap((service, index) => {
     const outcome = acted[index]!;
-    return 'id' in outcome ? [{ service, id: outcome.id }] : [];
+    if (!('id' in outcome)) return [];
+    const known = alreadyKnown(service);
+    if (known && portsPublished(service, known)) {
+      found.set(service.name, known);
+      return [];
+    }
+    return [{ service, id: outcome.id }];
   });
-  const found = new Map<string, ObservedContainer>();
   if (wanted.length === 0) return found;
+  const total = found.size + wanted.length;
   await pRetry(
     async () => {
       const pending = wanted.filter(({ service }) => !found.has(service.name));
@@ -120,7 +136,7 @@ async function discover(context: ExecuteContext, level: DesiredService[], acted:
         const container = inspected.find((candidate) => candidate.id === id || candidate.id.startsWith(id) || id.startsWith(candidate.id));
         if (container && (container.state !== 'running' || portsPublished(service, container))) found.set(service.name, container);
       }
-      if (found.size < wanted.length) throw new Error('ports not published yet');
+      if (found.size < total) throw new Error('ports not published yet');
     },
     { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal },
   ).catch(() => undefined); // whatever is still unknown is reported as such below

@@ -3,7 +3,7 @@
  * config object, desired services from them, and observed containers "as the
  * runtime would report them" for a desired service.
  */
-import { validateConfig } from '../../../core/config/load.js';
+import { validateConfig } from '../../../core/config/validate.js';
 import { createHooks, type CidxHooks, type ProjectContext, type ServiceContext } from '../../../core/hooks.js';
 import type { DesiredService, ObservedContainer } from '../../../core/model.js';
 import { desiredServices } from '../../../core/reconcile/desired.js';

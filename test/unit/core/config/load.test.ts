@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { loadConfig, validateConfig } from '../../../../core/config/load.js';
+import { loadConfig } from '../../../../core/config/load.js';
+import { validateConfig } from '../../../../core/config/validate.js';
 import { CidxError } from '../../../../core/errors.js';
 import { projectId } from '../../../../core/project.js';
 

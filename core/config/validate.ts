@@ -1,0 +1,60 @@
+/**
+ * Validation of a loaded config object with the zod schema. Kept apart from
+ * loading so the CLI imports zod only when the validated-config cache misses.
+ */
+import path from 'node:path';
+import { configSchema, findCycle } from '../../schemas/config.js';
+import { CidxError } from '../errors.js';
+import { projectIdentity } from '../project.js';
+import { formatIssues } from './format-issues.js';
+import { stripLegacySettings } from './legacy.js';
+import type { LoadedConfig } from './load.js';
+
+/** Validates an already loaded config object; exported for tests and embedders. */
+export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
+  const unwrapped = unwrapDefault(raw);
+  const { config: stripped, warnings } = stripLegacySettings(unwrapped);
+  const result = configSchema.safeParse(stripped);
+  if (!result.success) {
+    // zod skips cross-field checks when the shape is wrong; run the reference checks that can still run.
+    const lines = [...new Set([...formatIssues(result.error.issues), ...referenceProblems(stripped)])];
+    throw new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
+      details: [...lines, ...warnings.map((warning) => `warning: ${warning}`)],
+    });
+  }
+  const project = projectIdentity(path.dirname(filepath), filepath, result.data.project);
+  return { config: result.data, project, warnings };
+}
+
+/**
+ * Best-effort cross-field checks on a config whose shape failed validation,
+ * so a bad port and a misspelt dependency are reported in the same run.
+ */
+function referenceProblems(raw: unknown): string[] {
+  const services = (raw as { services?: unknown })?.services;
+  if (!services || typeof services !== 'object' || Array.isArray(services)) return [];
+  const names = Object.keys(services);
+  const problems: string[] = [];
+  const graph: Record<string, { dependsOn: string[] }> = {};
+  for (const [name, service] of Object.entries(services as Record<string, unknown>)) {
+    const deps = (service as { dependsOn?: unknown })?.dependsOn;
+    const list = Array.isArray(deps) ? deps.filter((dep): dep is string => typeof dep === 'string') : [];
+    graph[name] = { dependsOn: list };
+    list.forEach((dep, index) => {
+      if (dep === name) problems.push(`services.${name}.dependsOn.${index}: a service cannot depend on itself`);
+      else if (!names.includes(dep)) problems.push(`services.${name}.dependsOn.${index}: unknown service "${dep}"; known: ${names.join(', ')}`);
+    });
+  }
+  const cycle = findCycle(graph);
+  if (cycle) problems.push(`services.${cycle[0]}.dependsOn: dependency cycle: ${cycle.join(' → ')}`);
+  return problems;
+}
+
+/** A CommonJS-compiled config may arrive as `{ default: {...} }`. */
+export function unwrapDefault(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && 'default' in raw && Object.keys(raw).length === 1) {
+    return (raw as { default: unknown }).default;
+  }
+  return raw;
+}
+
