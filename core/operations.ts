@@ -150,8 +150,8 @@ export async function lookupService(session: Session, name: string): Promise<Ser
       hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',
     });
   }
-  const desired = await desiredServices(session.hooks, session);
-  const service = desired.find((candidate) => candidate.name === name)!;
+  const [service] = await desiredServices(session.hooks, session, [name]);
+  if (!service) throw new CidxError('INTERNAL', `service ${name} vanished from the desired state`);
   const [container] = await session.runtime.inspect([service.spec.name]);
   return { service, container, ports: portReports(service, container, session.runtime) };
 }

@@ -111,10 +111,13 @@ function healthFor(service: ServiceConfig): DesiredService['health'] {
   };
 }
 
-export async function desiredServices(hooks: CidxHooks, context: ProjectContext): Promise<DesiredService[]> {
+/** The desired state of every service, or of `only` those named (a lookup needs just one). */
+export async function desiredServices(hooks: CidxHooks, context: ProjectContext, only?: string[]): Promise<DesiredService[]> {
   const { config, project } = context;
   return Promise.all(
-    Object.entries(config.services).map(async ([name, service]) => {
+    Object.entries(config.services)
+      .filter(([name]) => !only || only.includes(name))
+      .map(async ([name, service]) => {
       const refined = await hooks.containerSpec.promise(baseSpec(project, config, name, service), { ...context, service: name, serviceConfig: service });
       const hash = specHash(refined);
       const spec: ContainerSpec = {

@@ -7,7 +7,7 @@
 import pRetry from 'p-retry';
 import { CidxError, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
-import type { ApplyAction, DesiredService, ObservedContainer, ProjectReport, ServiceReport } from '../model.js';
+import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
@@ -48,6 +48,16 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     ports: [],
   }));
 
+  // Services that stay as they are need nothing from their dependencies:
+  // probe them all now, in parallel, instead of level by level.
+  const earlyHealth = new Map<string, Promise<HealthOutcome>>();
+  for (const service of desired) {
+    const step = stepOf.get(service.name)!;
+    if (step.op === 'noop' && step.container && portsPublished(service, step.container)) {
+      earlyHealth.set(service.name, probeHealth(context, service, step.container, portReports(service, step.container, runtime)));
+    }
+  }
+
   const failed = new Set<string>();
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
@@ -59,7 +69,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     });
     await Promise.all(
       level.map(async (service, index) => {
-        const report = await finish(context, service, stepOf.get(service.name)!, acted[index]!, containers.get(service.name));
+        const report = await finish(context, service, stepOf.get(service.name)!, acted[index]!, containers.get(service.name), earlyHealth.get(service.name));
         if (report.error) failed.add(service.name);
         reports.set(service.name, report);
       }),
@@ -149,6 +159,7 @@ async function finish(
   step: Step,
   acted: Acted,
   container: ObservedContainer | undefined,
+  early: Promise<HealthOutcome> | undefined,
 ): Promise<ServiceReport> {
   const base = { name: service.name, action: ACTION[step.op], reason: step.reason };
   if ('error' in acted) {
@@ -160,17 +171,26 @@ async function finish(
     const error = await exitedError(context, service, acted.id, container);
     return { ...base, action: 'failed', state: container?.state ?? 'missing', healthy: false, container: identity, ports, error: describe(error) };
   }
-  try {
-    context.onProgress?.(service.name, 'waiting for health');
-    const health = await context.hooks.checkHealth.promise({ ...context, service, container, ports, wait: true });
-    const report: ServiceReport = { ...base, state: 'running', healthy: health?.healthy ?? true, container: identity, ports };
-    if (health) report.health = health;
-    context.onProgress?.(service.name, report.healthy ? 'healthy' : 'unhealthy');
-    return report;
-  } catch (error) {
-    if (context.signal.aborted) throw error;
-    return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describe(asCidxError(error)) };
+  if (!early) context.onProgress?.(service.name, 'waiting for health');
+  const outcome = await (early ?? probeHealth(context, service, container, ports));
+  if ('error' in outcome) {
+    if (context.signal.aborted) throw outcome.error;
+    return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describe(asCidxError(outcome.error)) };
   }
+  const report: ServiceReport = { ...base, state: 'running', healthy: outcome.health?.healthy ?? true, container: identity, ports };
+  if (outcome.health) report.health = outcome.health;
+  context.onProgress?.(service.name, report.healthy ? 'healthy' : 'unhealthy');
+  return report;
+}
+
+type HealthOutcome = { health: HealthResult | undefined } | { error: unknown };
+
+/** Waits for health through the hook; settles with the error instead of rejecting, so early probes never go unhandled. */
+function probeHealth(context: ExecuteContext, service: DesiredService, container: ObservedContainer, ports: PortReport[]): Promise<HealthOutcome> {
+  return context.hooks.checkHealth.promise({ ...context, service, container, ports, wait: true }).then(
+    (health) => ({ health }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function stateOf(step: Step): Pick<ServiceReport, 'state'> {

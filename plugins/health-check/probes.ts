@@ -44,7 +44,7 @@ export function probeHttp(probe: HttpProbe): Promise<ProbeResult> {
 }
 
 /** How long an accepted connection must stay open to count: Docker's userland proxy accepts, then drops it when nothing listens behind. */
-const SETTLE_MS = 60;
+const SETTLE_MS = 30;
 
 export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {

@@ -83,8 +83,22 @@ export class CliRuntime implements ContainerRuntime {
     }
   }
 
-  async listProject(projectId: string): Promise<ObservedContainer[]> {
-    return this.listByLabel(`${PROJECT_LABEL}=${projectId}`);
+  /**
+   * Lists by label and, at the same time, inspects the containers the config
+   * declares by name: for a converged project both answers arrive in one
+   * round trip. Containers the listing finds beyond those (orphans,
+   * leftovers) get one more inspect.
+   */
+  async listProject(projectId: string, expectedNames: string[] = []): Promise<ObservedContainer[]> {
+    const [ids, named] = await Promise.all([
+      this.idsByLabel(`${PROJECT_LABEL}=${projectId}`),
+      this.inspect(expectedNames),
+    ]);
+    const listed = new Set(ids);
+    const known = named.filter((container) => listed.has(container.id) && container.projectId === projectId);
+    const seen = new Set(known.map((container) => container.id));
+    const rest = ids.filter((id) => !seen.has(id));
+    return rest.length ? [...known, ...(await this.inspect(rest))] : known;
   }
 
   async listAll(): Promise<ObservedContainer[]> {
@@ -93,12 +107,15 @@ export class CliRuntime implements ContainerRuntime {
 
   /** One `ps` for the ids, one `inspect` for the details: two calls, however many containers. */
   private async listByLabel(filter: string): Promise<ObservedContainer[]> {
+    return this.inspect(await this.idsByLabel(filter));
+  }
+
+  private async idsByLabel(filter: string): Promise<string[]> {
     const { stdout } = await this.cli(['ps', '-a', '-q', '--no-trunc', '--filter', `label=${filter}`], {
       timeout: QUERY_TIMEOUT_MS,
       what: `listing containers with ${this.name}`,
     });
-    const ids = stdout.split('\n').map((line) => line.trim()).filter(Boolean);
-    return this.inspect(ids);
+    return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
   }
 
   async inspect(ids: string[]): Promise<ObservedContainer[]> {
