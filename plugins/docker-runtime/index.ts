@@ -2,9 +2,10 @@
  * Serves projects with the Docker CLI. Claims `runtime: 'docker'` outright and
  * `runtime: 'auto'` when the Docker engine answers (it is tried before Podman).
  */
-import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
-import { CliRuntime, type Dialect } from '../oci-cli/cli-runtime.js';
+import type { CidxPlugin } from '../../core/plugin.js';
+import type { Dialect } from '../oci-cli/cli-runtime.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
+import { cliRuntimePlugin } from '../oci-cli/runtime-plugin.js';
 
 export const dockerDialect: Dialect = {
   name: 'docker',
@@ -17,16 +18,5 @@ export interface DockerRuntimeOptions {
 }
 
 export function dockerRuntime(options: DockerRuntimeOptions = {}): CidxPlugin {
-  return definePlugin({
-    name: 'docker-runtime',
-    apply(hooks) {
-      hooks.resolveRuntime.tapPromise({ name: 'docker-runtime', stage: 0 }, async (request) => {
-        if (request.requested !== 'docker' && request.requested !== 'auto') return undefined;
-        const runtime = new CliRuntime(dockerDialect, options.binary);
-        // Asked by name: no probe, the first real call reports an unreachable engine with its reason.
-        if (request.requested === 'docker') return runtime;
-        return (await runtime.answers()) ? runtime : undefined;
-      });
-    },
-  });
+  return cliRuntimePlugin({ name: 'docker-runtime', dialect: dockerDialect, binary: options.binary, stage: 0 });
 }
