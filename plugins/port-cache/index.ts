@@ -33,7 +33,9 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
           const previous = context.previous && pickBinding(context.previous.ports, request.container, request.hostIp);
           if (previous) remembered.push({ port: previous.hostPort, source: 'previous' });
           const entry = cached[request.name];
-          if (entry && entry.host !== previous?.hostPort) remembered.push({ port: entry.host, source: 'cache' });
+          // A port another runtime published for this project is likely still held by it: don't ask for it.
+          const sameRuntime = entry?.runtime === undefined || entry.runtime === context.runtime.name;
+          if (entry && sameRuntime && entry.host !== previous?.hostPort) remembered.push({ port: entry.host, source: 'cache' });
           const known = new Set(request.candidates.map((candidate) => candidate.port));
           return { ...request, candidates: [...request.candidates, ...remembered.filter((candidate) => !known.has(candidate.port))] };
         });
@@ -46,7 +48,9 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         for (const service of report.services) {
           if (service.action === 'removed') continue;
           const ports = Object.fromEntries(
-            service.ports.filter((port) => port.host !== null).map((port) => [port.name, { host: port.host!, hostIp: port.hostIp ?? '' }]),
+            service.ports
+              .filter((port) => port.host !== null)
+              .map((port) => [port.name, { host: port.host!, hostIp: port.hostIp ?? '', runtime: context.runtime.name }]),
           );
           // A service that is down right now keeps its remembered ports for next time.
           services[service.name] = Object.keys(ports).length ? ports : (before[service.name] ?? {});

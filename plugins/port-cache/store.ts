@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** service → port name → last known host port. */
-export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string }>>;
+/** service → port name → last known host port, and the runtime that published it. */
+export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string; runtime?: string }>>;
 
 interface CacheFile {
   version: 1;
@@ -50,9 +50,13 @@ function sanitize(services: Record<string, unknown>): CachedPorts {
   for (const [service, ports] of Object.entries(services)) {
     if (typeof ports !== 'object' || ports === null) continue;
     for (const [name, entry] of Object.entries(ports as Record<string, unknown>)) {
-      const { host, hostIp } = (entry ?? {}) as { host?: unknown; hostIp?: unknown };
+      const { host, hostIp, runtime } = (entry ?? {}) as { host?: unknown; hostIp?: unknown; runtime?: unknown };
       if (typeof host !== 'number' || !Number.isInteger(host) || host < 1 || host > 65535) continue;
-      (result[service] ??= {})[name] = { host, hostIp: typeof hostIp === 'string' ? hostIp : '' };
+      (result[service] ??= {})[name] = {
+        host,
+        hostIp: typeof hostIp === 'string' ? hostIp : '',
+        ...(typeof runtime === 'string' ? { runtime } : {}),
+      };
     }
   }
   return result;

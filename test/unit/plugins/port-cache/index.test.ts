@@ -161,7 +161,7 @@ test('reported saves published ports; a service that is down keeps what was reme
       { ...context, runtime: inertRuntime() },
     );
     t.deepEqual(await readCache(file), {
-      qdrant: { http: { host: 32770, hostIp: '127.0.0.1' }, grpc: { host: 32771, hostIp: '127.0.0.1' } },
+      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', runtime: 'fake' }, grpc: { host: 32771, hostIp: '127.0.0.1', runtime: 'fake' } },
       ollama: { http: { host: 11434, hostIp: '127.0.0.1' } },
     });
   });
@@ -191,5 +191,18 @@ test('an unwritable cache never fails the report', async (t) => {
     await t.notThrowsAsync(
       hooks.reported.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() }),
     );
+  });
+});
+
+test('a port remembered from another runtime is not asked for: that runtime likely still holds it', async (t) => {
+  await withCacheDir(async (dir) => {
+    const { hooks, context, qdrant, file } = await setup(dir);
+    await writeCache(file, context.project.root, {
+      qdrant: { http: { host: 40001, hostIp: '127.0.0.1', runtime: 'podman' }, grpc: { host: 40002, hostIp: '127.0.0.1', runtime: 'fake' } },
+    });
+    t.deepEqual(candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant))), {
+      http: [],
+      grpc: [{ port: 40002, source: 'cache' }],
+    });
   });
 });
