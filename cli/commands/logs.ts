@@ -9,7 +9,9 @@ export async function logs(context: CommandContext): Promise<number> {
   if (!serviceName) throw new CidxError('USAGE', 'usage: cidx logs <service> [--follow] [--tail N]');
   const session = await cliSession(context, 'logs');
   const { container } = await lookupService(session, serviceName);
-  if (!container) throw new CidxError('SERVICE_EXITED', `${serviceName} has no container`, { hint: 'Run `cidx apply` first.' });
+  if (!container) throw new CidxError('SERVICE_EXITED', `${serviceName} has no container on ${session.runtime.name}`, {
+      hint: 'Run `cidx apply` first, or pick the runtime it runs on with --runtime.',
+    });
   const tail = context.options.tail === undefined ? undefined : Number(context.options.tail);
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new CidxError('USAGE', `--tail expects a number of lines, got "${context.options.tail}"`);
   if (session.runtime.streamLogs) return session.runtime.streamLogs(container.id, { follow: context.options.follow, tail });

@@ -17,9 +17,11 @@ export async function port(context: CommandContext): Promise<number> {
     });
   }
   if (!container || container.state !== 'running' || wanted.host === null || !wanted.url) {
-    throw new CidxError('SERVICE_EXITED', `${serviceName} is not running${container ? ` (${container.state})` : ''}, so ${wanted.name} has no host port`, {
-      hint: 'Run `cidx apply` first.',
-    });
+    throw new CidxError(
+      'SERVICE_EXITED',
+      `${serviceName} is not running on ${session.runtime.name}${container ? ` (${container.state})` : ''}, so ${wanted.name} has no host port`,
+      { hint: `Run \`cidx apply\` first, or pick the runtime it runs on with --runtime.` },
+    );
   }
   const url = new URL(wanted.url);
   if (context.options.json) {
