@@ -38,6 +38,31 @@ export interface CidxOptions {
   env?: Record<string, string | undefined>;
   /** Kill the CLI after this long. Default: 120 s. */
   timeout?: number;
+  /** Working directory. Default: the project root (e.g. a config-less dir for `prune`). */
+  cwd?: string;
+  /**
+   * Run cidx as the leader of its own process group, as a shell runs a
+   * foreground job, so `killGroup` reaches it and the docker/podman CLIs it
+   * spawned at once, like Ctrl-C in a terminal. Default: false.
+   */
+  processGroup?: boolean;
+}
+
+/** A cidx process still running: for signals and for starting several at once. */
+export interface CidxProcess {
+  pid: number;
+  /** Sends `signal` to the cidx process itself (not a process group). */
+  kill(signal: NodeJS.Signals): boolean;
+  /** Sends `signal` to cidx's whole process group (needs `processGroup: true`), as Ctrl-C in a terminal does. */
+  killGroup(signal: NodeJS.Signals): void;
+  /**
+   * Resolves with `performance.now()` at the moment cidx printed a stderr
+   * line matching `pattern` (progress such as "slow: waiting for health"), so
+   * a test can act, or start a clock, at a known phase. Rejects if cidx ends first.
+   */
+  stderrLine(pattern: RegExp): Promise<number>;
+  /** Settles when the process ends; never rejects on a non-zero exit or a signal. */
+  result: Promise<CidxRun>;
 }
 
 export interface CidxRun {
@@ -60,6 +85,8 @@ export interface TestProject {
   cacheDir: string;
   /** Runs `node bin/cidx.js ...args` in `root`; never rejects on a non-zero exit. */
   cidx(args: string[], options?: CidxOptions): Promise<CidxRun>;
+  /** Starts `node bin/cidx.js ...args` like `cidx()` and returns at once, with the process. */
+  spawn(args: string[], options?: CidxOptions): CidxProcess;
   /** Replaces the config file's content. */
   writeConfig(config: ConfigSource): Promise<void>;
   /** Removes containers and volumes on every runtime, then the files. Safe to call twice. */
@@ -118,7 +145,10 @@ export async function createProject(config: ConfigSource, options: ProjectOption
     id,
     configFile,
     cacheDir,
-    async cidx(args, callOptions = {}) {
+    cidx(args, callOptions = {}) {
+      return project.spawn(args, callOptions).result;
+    },
+    spawn(args, callOptions = {}) {
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries({
         ...process.env,
@@ -132,31 +162,72 @@ export async function createProject(config: ConfigSource, options: ProjectOption
       })) {
         if (value !== undefined) env[key] = value;
       }
-      const result = await execa(process.execPath, [CIDX_BIN, ...args], {
-        cwd: root,
+      const child = execa(process.execPath, [CIDX_BIN, ...args], {
+        cwd: callOptions.cwd ?? root,
         env,
         extendEnv: false,
         reject: false,
         stdin: 'ignore',
         timeout: callOptions.timeout ?? 120_000,
+        detached: callOptions.processGroup ?? false,
       });
-      const stdout = String(result.stdout ?? '');
-      const stderr = String(result.stderr ?? '');
-      const exitCode = result.exitCode ?? -1;
-      const describe = () =>
-        `\`cidx ${args.join(' ')}\` exited ${exitCode}${result.timedOut ? ' (timed out)' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
-      return {
-        exitCode,
-        stdout,
-        stderr,
-        describe,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`stdout is not JSON: ${describe()}`);
+      // Line watchers: a pattern and what to call when a stderr line matches it.
+      const watchers = new Set<{ pattern: RegExp; resolve: (at: number) => void }>();
+      const seen: Array<{ line: string; at: number }> = [];
+      let partial = '';
+      child.stderr?.on('data', (chunk: Buffer | string) => {
+        const at = performance.now();
+        const parts = (partial + String(chunk)).split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) {
+          seen.push({ line, at });
+          for (const watcher of watchers) {
+            if (watcher.pattern.test(line)) {
+              watchers.delete(watcher);
+              watcher.resolve(at);
+            }
           }
+        }
+      });
+      const result = child.then((outcome): CidxRun => {
+        const stdout = String(outcome.stdout ?? '');
+        const stderr = String(outcome.stderr ?? '');
+        const exitCode = outcome.exitCode ?? -1;
+        const ending = outcome.timedOut ? ' (timed out)' : outcome.signal ? ` (killed by ${outcome.signal})` : '';
+        const describe = () => `\`cidx ${args.join(' ')}\` exited ${exitCode}${ending}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
+        return {
+          exitCode,
+          stdout,
+          stderr,
+          describe,
+          json<T>() {
+            try {
+              return JSON.parse(stdout) as T;
+            } catch {
+              throw new Error(`stdout is not JSON: ${describe()}`);
+            }
+          },
+        };
+      });
+      return {
+        pid: child.pid ?? -1,
+        kill: (signal) => child.kill(signal),
+        killGroup(signal) {
+          if (!callOptions.processGroup || child.pid === undefined) throw new Error('killGroup needs cidx started with { processGroup: true }');
+          process.kill(-child.pid, signal);
         },
+        stderrLine(pattern) {
+          const earlier = seen.find(({ line }) => pattern.test(line));
+          if (earlier) return Promise.resolve(earlier.at);
+          return new Promise<number>((resolve, reject) => {
+            const watcher = { pattern, resolve };
+            watchers.add(watcher);
+            void result.then((run) => {
+              if (watchers.delete(watcher)) reject(new Error(`cidx ended without printing a line matching ${pattern}: ${run.describe()}`));
+            });
+          });
+        },
+        result,
       };
     },
     async writeConfig(next) {

@@ -3,6 +3,9 @@
  * cidx's back (labels, bindings, leftovers) and for cleanup. Every call is an
  * argument array to execa: no shell.
  */
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { execa, execaSync } from 'execa';
 
 export type Runtime = 'docker' | 'podman';
@@ -21,7 +24,7 @@ export interface InspectedContainer {
   Id: string;
   Name: string;
   Config: { Labels: Record<string, string> | null };
-  State: { Status: string; StartedAt: string };
+  State: { Status: string; StartedAt: string; FinishedAt?: string; ExitCode?: number };
   NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
 }
 
@@ -30,6 +33,28 @@ async function call(runtime: Runtime, args: string[]): Promise<string> {
   if (result.failed) throw new Error(`\`${runtime} ${args.join(' ')}\` failed: ${result.stderr || result.shortMessage}`);
   return result.stdout;
 }
+
+/**
+ * Runs the runtime's CLI directly (`docker stop …`, `podman exec …`) to act
+ * behind cidx's back; resolves with stdout, throws with stderr on failure.
+ */
+export function runtimeCli(runtime: Runtime, args: string[]): Promise<string> {
+  return call(runtime, args);
+}
+
+/** An inspect timestamp as epoch milliseconds (both runtimes print RFC 3339 with nanoseconds). */
+function timeMs(container: InspectedContainer, field: 'StartedAt' | 'FinishedAt'): number {
+  const text = container.State[field] ?? '';
+  const ms = Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
+  if (Number.isNaN(ms) || text.startsWith('0001-')) throw new Error(`${container.Name}: no ${field} (${JSON.stringify(text)})`);
+  return ms;
+}
+
+/** When the container last started, as epoch milliseconds. */
+export const startedAtMs = (container: InspectedContainer): number => timeMs(container, 'StartedAt');
+
+/** When the container last stopped, as epoch milliseconds; throws while it has never stopped. */
+export const finishedAtMs = (container: InspectedContainer): number => timeMs(container, 'FinishedAt');
 
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
@@ -91,4 +116,65 @@ export function removeProjectResourcesSync(runtime: Runtime, projectId: string):
   if (ids.length) run(['rm', '-f', '-v', ...ids]);
   const volumes = lines(String(run(['volume', 'ls', '-q', '--filter', `name=${prefix}`]).stdout ?? '')).filter((name) => name.startsWith(prefix));
   if (volumes.length) run(['volume', 'rm', '-f', ...volumes]);
+}
+
+/** Absolute path of the runtime's binary on PATH. */
+async function binaryPath(runtime: Runtime): Promise<string> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, runtime);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(`${runtime} is not on PATH`);
+}
+
+export interface RuntimeShim {
+  /** Environment for cidx: PATH with the shim first. */
+  env: Record<string, string>;
+  /** Resolves once cidx has started `<runtime> run` (polled every 10 ms; rejects after `withinMs`). */
+  runStarted(withinMs?: number): Promise<void>;
+}
+
+export interface RuntimeShimOptions {
+  /**
+   * Plays the terminal's Ctrl-C: this many seconds after cidx's first
+   * `<runtime> run` starts, SIGINT goes to cidx's whole process group (start
+   * cidx with `processGroup: true`, as a shell starts a job). Sent from the
+   * shim, so a busy test process cannot make it late. Default: no signal.
+   */
+  interruptFirstRunAfter?: number;
+}
+
+/**
+ * A `docker`/`podman` in `dir` that drops a marker file when called with
+ * `run`, then execs the real binary in its place (same pid, same process
+ * group). Lets a test see, or interrupt, the moment a `run` is in flight.
+ */
+export async function runtimeShim(runtime: Runtime, dir: string, options: RuntimeShimOptions = {}): Promise<RuntimeShim> {
+  const real = await binaryPath(runtime);
+  const marker = path.join(dir, `${runtime}-run-started`);
+  // A terminal signals the foreground job's process group: the one cidx (the shim's parent) leads,
+  // which holds the shim too unless cidx runs its CLIs in groups of their own.
+  const interrupt = options.interruptFirstRunAfter === undefined ? [] : [`  (sleep ${options.interruptFirstRunAfter}; kill -INT -"$(ps -o pgid= -p "$PPID" | tr -d ' ')") &`];
+  const script = ['#!/bin/sh', `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...interrupt, 'fi', `exec '${real}' "$@"`, ''].join('\n');
+  await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
+  return {
+    env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
+    async runStarted(withinMs = 60_000) {
+      const deadline = Date.now() + withinMs;
+      for (;;) {
+        try {
+          await access(marker);
+          return;
+        } catch {
+          if (Date.now() > deadline) throw new Error(`cidx did not call \`${runtime} run\` within ${withinMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+    },
+  };
 }
