@@ -121,7 +121,8 @@ export async function main(argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
-    const reported = controller.signal.aborted && !isCidxError(error) ? controller.signal.reason : error;
+    // Once interrupted, whatever failed afterwards failed because of the interruption: say so.
+    const reported = controller.signal.aborted ? controller.signal.reason : error;
     return reportError(reported, debug);
   } finally {
     process.off('SIGINT', onSignal);

@@ -57,6 +57,8 @@ export interface ObservedContainer {
    * on the next start (Docker does; Podman pins them at create).
    */
   ephemeralPorts?: boolean;
+  /** The container's address on its network, when it has one (reachable from the host only with a local engine). */
+  ipAddress?: string | undefined;
   /** The image's own HEALTHCHECK status, where the runtime runs one. */
   runtimeHealth?: 'healthy' | 'unhealthy' | 'starting' | undefined;
 }

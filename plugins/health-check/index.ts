@@ -11,7 +11,7 @@ import type { HealthRequest } from '../../core/hooks.js';
 import type { HealthResult, PortReport } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import type { HealthConfig } from '../../schemas/config.js';
-import { probeHttp, probeTcp, type ProbeResult } from './probes.js';
+import { probeHttp, probeTcpThrough, type ProbeResult } from './probes.js';
 
 const NAME = 'health-check';
 /** Per-attempt network timeout: a probe never blocks longer than this. */
@@ -55,7 +55,10 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig): P
     if (health.http) {
       return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
     }
-    return probeTcp(host, port.host, timeoutMs);
+    // The container's own address bypasses a port proxy; only usable with a local engine.
+    const address = request.runtime.engineHost === undefined ? request.container.ipAddress : undefined;
+    const direct = address ? { host: address, port: port.container } : undefined;
+    return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
   }
   if (health.command) {
     const { exitCode, output } = await request.runtime.exec(request.container.id, health.command);

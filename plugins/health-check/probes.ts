@@ -10,6 +10,8 @@ export interface ProbeResult {
   ok: boolean;
   detail: string;
   authRequired?: boolean;
+  /** TCP: the server sent data, so a real server answered (no proxy can fake that). */
+  spoke?: boolean;
 }
 
 export interface HttpProbe {
@@ -43,10 +45,44 @@ export function probeHttp(probe: HttpProbe): Promise<ProbeResult> {
   });
 }
 
-/** How long an accepted connection must stay open to count: Docker's userland proxy accepts, then drops it when nothing listens behind. */
-const SETTLE_MS = 30;
+/**
+ * How long an accepted connection must stay open to count when nothing
+ * better is known: Docker's userland proxy accepts, then drops the
+ * connection when nothing listens behind it (within ~1 ms idle, >100 ms on
+ * a loaded machine). See `probeTcpThrough` for the exact check.
+ */
+export const SETTLE_MS = 250;
 
-export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * A TCP probe through a published port that cannot be fooled by a proxy:
+ * the published port must accept a connection AND, where the container's own
+ * address is reachable from here (a local Linux engine), the container port
+ * must accept one too. Only when the container address is unreachable does
+ * the probe fall back to "the connection stays open for SETTLE_MS".
+ */
+export async function probeTcpThrough(
+  published: { host: string; port: number },
+  direct: { host: string; port: number } | undefined,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  if (!direct) return probeTcp(published.host, published.port, timeoutMs);
+  const outside = await probeTcp(published.host, published.port, timeoutMs, SHORT_SETTLE_MS);
+  // Refused, dropped, or the server already spoke: nothing more to learn.
+  if (!outside.ok || outside.spoke) return outside;
+  // Open and silent: a silent server, or a proxy about to drop us. Ask the container port itself.
+  const inside = await probeTcp(direct.host, direct.port, Math.min(timeoutMs, 500), 0);
+  if (inside.ok) return outside;
+  if (/refused|reset|closed/.test(inside.detail)) {
+    return { ok: false, detail: `TCP ${published.port}: published, but nothing listens on container port ${direct.port} yet` };
+  }
+  // The container address is not reachable from here after all: fall back to the settle window.
+  return probeTcp(published.host, published.port, timeoutMs);
+}
+
+/** Settle window when the container port can be checked directly afterwards. */
+const SHORT_SETTLE_MS = 20;
+
+export function probeTcp(host: string, port: number, timeoutMs: number, settleMs = SETTLE_MS): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     let settled = false;
@@ -59,9 +95,9 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
     };
     const connectTimer = setTimeout(() => done({ ok: false, detail: `TCP ${port}: no answer within ${timeoutMs} ms` }), timeoutMs);
     socket.on('connect', () => {
-      setTimeout(() => done({ ok: true, detail: `TCP ${port} accepts connections` }), SETTLE_MS);
+      setTimeout(() => done({ ok: true, detail: `TCP ${port} accepts connections` }), settleMs);
     });
-    socket.on('data', () => done({ ok: true, detail: `TCP ${port} accepts connections` }));
+    socket.on('data', () => done({ ok: true, detail: `TCP ${port} accepts connections`, spoke: true }));
     socket.on('end', () => done({ ok: false, detail: `TCP ${port}: connection closed at once (nothing listening behind the published port yet)` }));
     socket.on('error', (error: NodeJS.ErrnoException) => done({ ok: false, detail: `TCP ${port}: ${describeNetError(error)}` }));
   });

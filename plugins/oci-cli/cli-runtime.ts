@@ -50,6 +50,9 @@ export class CliRuntime implements ContainerRuntime {
       env: this.env,
       extendEnv: false,
       stdin: 'ignore',
+      // Own process group: the terminal's Ctrl-C is cidx's to handle. Otherwise it also reaches
+      // `docker run`, which forwards it to the container it just started and stops the service.
+      detached: true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
     });
     const outcome: CliResult = {

@@ -24,7 +24,11 @@ interface RawContainer {
     Health?: { Status?: string };
     Healthcheck?: { Status?: string };
   };
-  NetworkSettings?: { Ports?: Record<string, RawBinding[] | null> | null };
+  NetworkSettings?: {
+    Ports?: Record<string, RawBinding[] | null> | null;
+    IPAddress?: string;
+    Networks?: Record<string, { IPAddress?: string } | null> | null;
+  };
   HostConfig?: { PortBindings?: Record<string, RawBinding[] | null> | null };
 }
 
@@ -64,6 +68,7 @@ function toObserved(raw: RawContainer): ObservedContainer {
     ports: bindings(raw),
     labels,
     ephemeralPorts: Object.values(raw.HostConfig?.PortBindings ?? {}).some((list) => (list ?? []).some((binding) => !binding.HostPort)),
+    ipAddress: raw.NetworkSettings?.IPAddress || Object.values(raw.NetworkSettings?.Networks ?? {}).find((network) => network?.IPAddress)?.IPAddress || undefined,
     runtimeHealth: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
   };
 }
