@@ -53,10 +53,10 @@ export class Sandbox {
   }
 
   /** A project directory with the three-service `cidx.config.ts`. */
-  createProject(tag: string): BenchProject {
+  createProject(tag: string, options: { independent?: boolean } = {}): BenchProject {
     const root = path.join(this.base, `${tag}-${++this.counter}`);
     mkdirSync(root);
-    writeFileSync(path.join(root, 'cidx.config.ts'), cidxConfigText());
+    writeFileSync(path.join(root, 'cidx.config.ts'), cidxConfigText(options));
     const project = { root, id: projectId(root) };
     this.projects.set(project.id, project);
     return project;

@@ -52,8 +52,12 @@ export const SERVICES: readonly BenchService[] = [
 
 export const PUBLISHED_PORTS = SERVICES.reduce((count, service) => count + Object.keys(service.ports).length, 0);
 
-/** `cidx.config.ts` as users write it: TypeScript, `defineConfig` from 'cidx'. */
-export function cidxConfigText(): string {
+/**
+ * `cidx.config.ts` as users write it: TypeScript, `defineConfig` from 'cidx'.
+ * `independent` drops dependsOn: the same containers, all started at once,
+ * which is what the parallel floor does.
+ */
+export function cidxConfigText(options: { independent?: boolean } = {}): string {
   const services = Object.fromEntries(
     SERVICES.map((service) => [
       service.name,
@@ -63,7 +67,7 @@ export function cidxConfigText(): string {
         env: service.env,
         ...(Object.keys(service.volumes).length ? { volumes: service.volumes } : {}),
         health: { http: { port: service.health.port, path: service.health.path }, timeout: HEALTH_TIMEOUT },
-        ...(service.dependsOn.length ? { dependsOn: service.dependsOn } : {}),
+        ...(service.dependsOn.length && !options.independent ? { dependsOn: service.dependsOn } : {}),
       },
     ]),
   );

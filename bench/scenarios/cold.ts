@@ -1,9 +1,11 @@
 /**
  * Cold apply: nothing exists, `cidx apply` until every service is healthy,
- * whole process. Against the floor: the same containers started by the raw
- * runtime CLI, all in parallel, one `port` call each, then an HTTP probe
- * loop until each answers. For reference, the floor again in dependency
- * order (data-cleaner after qdrant answers), which is what cidx must do.
+ * whole process. Two pairs, each like for like:
+ * - the project without dependsOn against the floor: the same containers
+ *   started by the raw runtime CLI, all in parallel, one `port` call each,
+ *   then an HTTP probe loop until each answers (the issue's target);
+ * - the project as declared (data-cleaner dependsOn qdrant) against the
+ *   floor in dependency order, since cidx must wait for qdrant too.
  * Cleanup (containers and volumes) happens between runs, outside the clock.
  */
 import { performance } from 'node:perf_hooks';
@@ -19,7 +21,10 @@ const MAX_RUN_ATTEMPTS = 3;
 const PORT_RACE = /address already in use|port is already allocated/i;
 
 export interface ColdResult {
+  /** The project as declared, with dependsOn. */
   cidx: Samples;
+  /** The same project without dependsOn: comparable with the parallel floor. */
+  cidxIndependent: Samples;
   /** Raw CLI, all three in parallel: the target's baseline. */
   floor: Samples;
   /** Raw CLI in dependency order: how much of cidx's time the dependency itself costs. */
@@ -78,11 +83,13 @@ async function floorOnce(sandbox: Sandbox, runtime: Runtime, prefix: string, ord
 }
 
 export async function measureCold(sandbox: Sandbox, runtime: Runtime, runs: number): Promise<ColdResult> {
-  const result: ColdResult = { cidx: newSamples(), floor: newSamples(), floorOrdered: newSamples() };
+  const result: ColdResult = { cidx: newSamples(), cidxIndependent: newSamples(), floor: newSamples(), floorOrdered: newSamples() };
   const project = sandbox.createProject(`cold-${runtime}`);
+  const independent = sandbox.createProject(`cold-independent-${runtime}`, { independent: true });
   type Side = { name: keyof ColdResult; once: (attempt: number) => Promise<number> };
   const sides: Side[] = [
     { name: 'cidx', once: () => cidxColdOnce(sandbox, runtime, project) },
+    { name: 'cidxIndependent', once: () => cidxColdOnce(sandbox, runtime, independent) },
     { name: 'floor', once: (attempt) => floorOnce(sandbox, runtime, sandbox.floorPrefix(runtime, attempt), false) },
     { name: 'floorOrdered', once: (attempt) => floorOnce(sandbox, runtime, sandbox.floorPrefix(runtime, attempt), true) },
   ];
@@ -93,7 +100,7 @@ export async function measureCold(sandbox: Sandbox, runtime: Runtime, runs: numb
     const line: string[] = [];
     for (const side of order) {
       stopping.signal.throwIfAborted();
-      const problems = sandbox.wipe(runtime, [project]);
+      const problems = sandbox.wipe(runtime, [project, independent]);
       if (problems.length) log(`cleanup before ${side.name}: ${problems.join('; ')}`);
       try {
         const elapsed = await side.once(++attempt);
@@ -107,7 +114,7 @@ export async function measureCold(sandbox: Sandbox, runtime: Runtime, runs: numb
     }
     log(`${runtime} cold ${run}/${runs}: ${line.join(', ')}`);
   }
-  const problems = sandbox.wipe(runtime, [project]);
+  const problems = sandbox.wipe(runtime, [project, independent]);
   if (problems.length) log(`cleanup after cold: ${problems.join('; ')}`);
   return result;
 }
