@@ -93,9 +93,16 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     const [name, ...args] = positionals;
-    if (values.help || !name || name === 'help') {
+    const topic = name === 'help' ? args[0] : name;
+    if (values.help || name === 'help') {
+      const help = topic ? messages.commandHelp[topic] : undefined;
+      if (topic && !help) throw new CidxError('USAGE', `unknown command "${topic}"`);
+      process.stdout.write(`${help ?? messages.usage}\n`);
+      return ExitCode.ok;
+    }
+    if (!name) {
       process.stdout.write(`${messages.usage}\n`);
-      return name || values.help ? ExitCode.ok : ExitCode.usage;
+      return ExitCode.usage;
     }
     const load = COMMANDS[name];
     if (!load) throw new CidxError('USAGE', `unknown command "${name}"`);

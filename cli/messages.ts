@@ -29,6 +29,55 @@ Options:
   -v, --version         show the version
 
 Progress goes to stderr; results go to stdout.`,
+  /** `cidx <command> --help`: what the command does and the options it reads. */
+  commandHelp: {
+    apply: `Usage: cidx apply [-c file] [--runtime name] [--json]
+
+Creates what is missing, starts what stopped, recreates what drifted and leaves
+the rest alone; waits until every service is healthy and prints its ports and
+URLs. Exits 0 only when every service is healthy, 1 when one is not, 2 for a
+usage or config error. Concurrent applies on one project take turns.`,
+    plan: `Usage: cidx plan [-c file] [--runtime name] [--json]
+
+Prints what apply would do to each service (create, start, recreate, remove,
+keep) and why. Changes nothing. --json: { "steps": [{ "service", "op", "reason" }] }.`,
+    status: `Usage: cidx status [-c file] [--runtime name] [--json]
+
+Each service's state, health (one probe, no waiting) and ports. Changes nothing.`,
+    down: `Usage: cidx down [-c file] [--runtime name] [--volumes] [--json]
+
+Removes the project's containers. Named volumes (your data) are kept unless
+--volumes is given.`,
+    prune: `Usage: cidx prune [--runtime name] [--dry-run] [--volumes] [--json]
+
+Removes cidx containers (of any project on this engine) whose project
+directory no longer exists. --dry-run lists them only; --volumes removes their
+volumes too.`,
+    init: `Usage: cidx init [-c file] [--force]
+
+Writes a commented cidx.config.ts for Qdrant, Ollama and a data cleaner.
+Refuses to overwrite an existing config unless --force is given.`,
+    port: `Usage: cidx port <service> [port-name|container-port] [--runtime name] [--json]
+
+Prints host:port (e.g. 127.0.0.1:41234) of a running service's port and
+nothing else, for $(cidx port qdrant http). Default: the service's first port.`,
+    env: `Usage: cidx env [--format dotenv|shell|json] [--runtime name]
+
+Prints CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL for every published port:
+dotenv (default) for .env files, shell for eval "$(cidx env --format shell)",
+or json.`,
+    logs: `Usage: cidx logs <service> [--follow] [--tail N] [--runtime name]
+
+Shows a service's container logs, through the runtime's own logs command.`,
+    doctor: `Usage: cidx doctor [-c file] [--runtime name] [--json]
+
+Checks which runtimes are installed and answering (versions, rootless or not,
+endpoint), whether the config loads, and that the cache dir is writable.
+Exits 1 with a fix for each problem found.`,
+    'setup-global-registry': `Usage: cidx setup-global-registry
+
+Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
+  } as Record<string, string>,
   legacyRegistry:
     'cidx no longer uses a global port registry: the container runtime chooses free host ports and cidx discovers them. There is nothing to set up.',
   downDone: (containers: number, volumes: number, keptVolumes: boolean) =>
