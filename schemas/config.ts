@@ -70,8 +70,8 @@ const healthSchema = z
     runtime: z.literal(true).optional().describe("Trust the image's own HEALTHCHECK, where the runtime runs it."),
     /** How long apply waits for health. Default: '60s'. */
     timeout: duration.prefault(DEFAULTS.healthTimeout).describe("How long apply waits for health. Default: '60s'."),
-    /** Longest pause between probes (backoff starts lower). Default: '100ms'. */
-    interval: duration.prefault(DEFAULTS.healthInterval).describe("Longest pause between probes (backoff starts lower). Default: '100ms'."),
+    /** Longest pause between probes (backoff starts lower). Default: '50ms'. */
+    interval: duration.prefault(DEFAULTS.healthInterval).describe("Longest pause between probes (backoff starts lower). Default: '50ms'."),
     /** Consecutive passing probes required. Default: 1. */
     successes: z.number().int().min(1).default(DEFAULTS.healthSuccesses).describe('Consecutive passing probes required. Default: 1.'),
   })

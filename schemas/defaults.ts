@@ -6,6 +6,6 @@ export const DEFAULTS = Object.freeze({
   runtime: 'auto' as const,
   bind: '127.0.0.1',
   healthTimeout: '60s',
-  healthInterval: '100ms',
+  healthInterval: '50ms',
   healthSuccesses: 1,
 });

@@ -30,9 +30,9 @@ test('applies the defaults: runtime auto, bind 127.0.0.1, empty collections', (t
   t.deepEqual(warnings, []);
 });
 
-test('health defaults: timeout 60s → 60000 ms, interval 100 ms, one success, path /', (t) => {
+test('health defaults: timeout 60s → 60000 ms, interval 50 ms, one success, path /', (t) => {
   const { config } = validateConfig({ services: { q: { image: 'q', ports: { http: 6333 }, health: { http: { port: 'http' } } } } }, FILE);
-  t.deepEqual(config.services.q!.health, { http: { port: 'http', path: '/' }, timeout: 60_000, interval: 100, successes: 1 });
+  t.deepEqual(config.services.q!.health, { http: { port: 'http', path: '/' }, timeout: 60_000, interval: 50, successes: 1 });
 });
 
 test('durations are converted to milliseconds; numbers are milliseconds already', (t) => {

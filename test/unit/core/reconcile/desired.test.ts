@@ -146,7 +146,7 @@ test('desiredServices: dependsOn, preferred ports and the default TCP probe on t
   };
   const qdrant = await desiredOne(raw, 'qdrant');
   const worker = await desiredOne(raw, 'worker');
-  t.deepEqual(qdrant.health, { tcp: { port: 'http' }, timeout: 60_000, interval: 100, successes: 1 });
+  t.deepEqual(qdrant.health, { tcp: { port: 'http' }, timeout: 60_000, interval: 50, successes: 1 });
   t.deepEqual(qdrant.preferred, { http: 7333 });
   t.is(worker.health, false, 'no ports: no default probe');
   t.deepEqual(worker.dependsOn, ['qdrant']);
