@@ -36,13 +36,16 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
   };
 }
 
+/** Locale-independent order; localeCompare would also load ICU's collator (~7 ms) on every command. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** JSON with sorted object keys, so equal specs always hash equally. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => byCodePoint(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -57,9 +60,9 @@ function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
     image: spec.image,
     command: spec.command ?? null,
     env: spec.env,
-    ports: [...spec.ports].sort((a, b) => a.name.localeCompare(b.name)),
+    ports: [...spec.ports].sort((a, b) => byCodePoint(a.name, b.name)),
     bind: spec.hostIp,
-    volumes: [...spec.volumes].sort((a, b) => a.target.localeCompare(b.target)),
+    volumes: [...spec.volumes].sort((a, b) => byCodePoint(a.target, b.target)),
     labels: userLabels,
   };
 }
