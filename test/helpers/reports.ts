@@ -5,7 +5,7 @@
 import type { ExecutionContext } from 'ava';
 import type { PortReport, ProjectReport, ServiceReport } from '../../core/model.js';
 import type { CidxRun, TestProject } from './project.js';
-import type { Runtime } from './runtime.js';
+import { projectContainers, type Runtime } from './runtime.js';
 
 /** One step of `cidx plan --json`, as documented in issue 3. */
 export interface PlanStep {
@@ -68,3 +68,13 @@ export async function timed<T>(attempt: () => Promise<T>): Promise<{ value: T; m
 }
 
 export type { CidxRun };
+
+/** Exactly one container per service, each running: what every converged project looks like. */
+export async function assertOnePerService(t: ExecutionContext, runtime: Runtime, project: TestProject, names: string[]): Promise<void> {
+  const containers = await projectContainers(runtime, project.id);
+  t.deepEqual(
+    containers.map((container) => `${container.Config.Labels?.['io.cidx.service']} ${container.State.Status}`).sort(),
+    [...names].sort().map((name) => `${name} running`),
+    'exactly one running container per service',
+  );
+}

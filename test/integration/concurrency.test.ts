@@ -7,22 +7,13 @@ import test, { type ExecutionContext } from 'ava';
 import path from 'node:path';
 import { httpGet } from '../helpers/net.js';
 import { createProject, withProject, type TestProject } from '../helpers/project.js';
-import { applyOk, containerIds, hostPorts, service, STACK_LINE, timed } from '../helpers/reports.js';
+import { applyOk, assertOnePerService, containerIds, hostPorts, service, STACK_LINE, timed } from '../helpers/reports.js';
 import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeShim, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
 import { threeServices, THREE_SERVICE_PORTS, webService } from '../helpers/services.js';
 import type { ProjectReport } from '../../core/model.js';
 
 const SERVICE_NAMES = Object.keys(THREE_SERVICE_PORTS).sort();
 
-/** Exactly one running container per service, and nothing else. */
-async function assertOnePerService(t: ExecutionContext, runtime: Runtime, project: TestProject, names: string[]): Promise<void> {
-  const containers = await projectContainers(runtime, project.id);
-  t.deepEqual(
-    containers.map((container) => `${container.Config.Labels?.['io.cidx.service']} ${container.State.Status}`).sort(),
-    [...names].sort().map((name) => `${name} running`),
-    'exactly one running container per service',
-  );
-}
 
 /**
  * `slow` answers its health check only after 6 s, so an apply is certain to

@@ -67,17 +67,15 @@ for (const runtime of RUNTIMES) {
     // 9090 is published but nothing listens behind it.
     deaf: web({ ports: { http: 8080, admin: 9090 }, health: { http: { port: 'admin', path: '/healthz' }, timeout: '3s' } }),
   }), async (t, project) => {
-    const started = performance.now();
     const running = project.spawn(['apply', '--runtime', runtime]);
     // The clock that matters starts when cidx starts waiting; creating the container is the runtime's time.
     const waiting = await running.stderrLine(/^deaf: waiting for health$/);
     const run = await running.result;
     const ms = performance.now() - waiting;
-    const total = performance.now() - started;
     t.is(run.exitCode, 1, run.describe());
+    // Bounds on behaviour, not speed: it waits out the timeout, and gives up at it rather than much later.
     t.true(ms >= 3_000, `gave up ${Math.round(ms)} ms after it started waiting, before the 3 s timeout`);
-    t.true(ms < 10_000, `gave up ${Math.round(ms)} ms after it started waiting, for a 3 s timeout`);
-    t.true(total < 20_000, `took ${Math.round(total)} ms in all for a 3 s timeout`);
+    t.true(ms < 15_000, `gave up ${Math.round(ms)} ms after it started waiting, for a 3 s timeout`);
     t.regex(run.stderr, /error\[HEALTH_TIMEOUT\] deaf was not healthy within 3s/, run.describe());
     t.regex(run.stderr, /http GET \/healthz on port admin/, 'names the probe');
     t.regex(run.stderr, /last result: \S/, 'gives the last probe result');

@@ -7,7 +7,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { httpGet } from '../helpers/net.js';
 import { withProject, type TestProject } from '../helpers/project.js';
-import { applyOk, containerIds, hostPorts, planSteps, service, stepsByService } from '../helpers/reports.js';
+import { applyOk, assertOnePerService, containerIds, hostPorts, planSteps, service, stepsByService } from '../helpers/reports.js';
 import { inspectContainers, projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeCli, type Runtime } from '../helpers/runtime.js';
 import { threeServices, THREE_SERVICE_PORTS } from '../helpers/services.js';
 
@@ -46,15 +46,6 @@ async function containerOf(runtime: Runtime, project: TestProject, name: string)
   return found[0]!.Id;
 }
 
-/** Exactly one container per service, each running: what every converged project looks like. */
-async function assertOnePerService(t: ExecutionContext, runtime: Runtime, project: TestProject, names: string[]): Promise<void> {
-  const containers = await projectContainers(runtime, project.id);
-  t.deepEqual(
-    containers.map((container) => `${container.Config.Labels?.['io.cidx.service']} ${container.State.Status}`).sort(),
-    [...names].sort().map((name) => `${name} running`),
-    'exactly one running container per service',
-  );
-}
 
 for (const runtime of RUNTIMES) {
   test(`${runtime}: plan --json lists one create step per service on an empty project and creates nothing`, withProject, threeServices(), async (t, project) => {
