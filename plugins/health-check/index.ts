@@ -56,8 +56,12 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig): P
       return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
     }
     // The container's own address bypasses a port proxy; only usable with a local engine.
-    const address = request.runtime.engineHost === undefined ? request.container.ipAddress : undefined;
-    const direct = address ? { host: address, port: port.container } : undefined;
+    const direct = async () => {
+      if (request.runtime.engineHost !== undefined) return undefined;
+      const address = request.container.ipAddress ?? (await request.runtime.inspect([request.container.id]))[0]?.ipAddress;
+      request.container.ipAddress = address ?? ''; // looked once per wait ('' = none), not once per attempt
+      return address ? { host: address, port: port.container } : undefined;
+    };
     return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
   }
   if (health.command) {

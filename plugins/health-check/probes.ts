@@ -62,18 +62,20 @@ export const SETTLE_MS = 250;
  */
 export async function probeTcpThrough(
   published: { host: string; port: number },
-  direct: { host: string; port: number } | undefined,
+  /** Where the container port itself is reachable, if anywhere; asked only when needed. */
+  direct: () => Promise<{ host: string; port: number } | undefined>,
   timeoutMs: number,
 ): Promise<ProbeResult> {
-  if (!direct) return probeTcp(published.host, published.port, timeoutMs);
   const outside = await probeTcp(published.host, published.port, timeoutMs, SHORT_SETTLE_MS);
   // Refused, dropped, or the server already spoke: nothing more to learn.
   if (!outside.ok || outside.spoke) return outside;
   // Open and silent: a silent server, or a proxy about to drop us. Ask the container port itself.
-  const inside = await probeTcp(direct.host, direct.port, Math.min(timeoutMs, 500), 0);
+  const address = await direct().catch(() => undefined);
+  if (!address) return probeTcp(published.host, published.port, timeoutMs);
+  const inside = await probeTcp(address.host, address.port, Math.min(timeoutMs, 500), 0);
   if (inside.ok) return outside;
   if (/refused|reset|closed/.test(inside.detail)) {
-    return { ok: false, detail: `TCP ${published.port}: published, but nothing listens on container port ${direct.port} yet` };
+    return { ok: false, detail: `TCP ${published.port}: published, but nothing listens on container port ${address.port} yet` };
   }
   // The container address is not reachable from here after all: fall back to the settle window.
   return probeTcp(published.host, published.port, timeoutMs);

@@ -10,11 +10,18 @@ import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../cor
 import { hasCode } from '../../core/errors.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
+import { parsePsJson } from './ps-json.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
 export interface Dialect {
   /** 'docker' or 'podman': the binary and the name users see. */
   name: string;
+  /**
+   * `ps --format json` describes containers fully (Podman): list in one call
+   * instead of `ps` plus `inspect`. Podman serialises concurrent calls on its
+   * lock, so one call beats two in parallel.
+   */
+  listsWithPsJson?: boolean;
   /** Host at which published ports live when the engine is remote (DOCKER_HOST, CONTAINER_HOST). */
   engineHost(env: NodeJS.ProcessEnv): string | undefined;
 }
@@ -93,6 +100,7 @@ export class CliRuntime implements ContainerRuntime {
    * leftovers) get one more inspect.
    */
   async listProject(projectId: string, expectedNames: string[] = []): Promise<ObservedContainer[]> {
+    if (this.dialect.listsWithPsJson) return this.listWithPsJson(`${PROJECT_LABEL}=${projectId}`);
     const [ids, named] = await Promise.all([
       this.idsByLabel(`${PROJECT_LABEL}=${projectId}`),
       this.inspect(expectedNames),
@@ -110,7 +118,16 @@ export class CliRuntime implements ContainerRuntime {
 
   /** One `ps` for the ids, one `inspect` for the details: two calls, however many containers. */
   private async listByLabel(filter: string): Promise<ObservedContainer[]> {
+    if (this.dialect.listsWithPsJson) return this.listWithPsJson(filter);
     return this.inspect(await this.idsByLabel(filter));
+  }
+
+  private async listWithPsJson(filter: string): Promise<ObservedContainer[]> {
+    const { stdout } = await this.cli(['ps', '-a', '--filter', `label=${filter}`, '--format', 'json'], {
+      timeout: QUERY_TIMEOUT_MS,
+      what: `listing containers with ${this.name}`,
+    });
+    return parsePsJson(stdout);
   }
 
   private async idsByLabel(filter: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { cliRuntimePlugin } from '../oci-cli/runtime-plugin.js';
 
 export const podmanDialect: Dialect = {
   name: 'podman',
+  listsWithPsJson: true,
   engineHost: (env) => remoteHost(env.CONTAINER_HOST),
 };
 
