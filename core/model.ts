@@ -87,6 +87,12 @@ export interface ContainerSpec {
   /** Host address every port is published on (`bind` in the config). */
   hostIp: string;
   volumes: VolumeMount[];
+  /**
+   * The project's own network, on which every service is reachable from the
+   * others by its service name (as in docker compose). Undefined: the
+   * runtime's default network.
+   */
+  network?: { name: string; aliases: string[] } | undefined;
 }
 
 /** Where a host port candidate came from: `preferred`, `cache`, or a plugin's own word. */

@@ -7,7 +7,7 @@ import { acquireLock } from './lock.js';
 import { cacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
 import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
-import { LABELS, containerName, volumePrefix } from './project.js';
+import { LABELS, containerName, networkName, volumePrefix } from './project.js';
 import { existsSync } from 'node:fs';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
@@ -94,6 +94,7 @@ async function removeProject(session: Session, withVolumes: boolean): Promise<Do
   await session.hooks.beforeDown.promise(session);
   const containers = await session.runtime.listProject(session.project.id);
   if (containers.length) await session.runtime.remove(containers.map((container) => container.id));
+  await session.runtime.removeNetwork?.(networkName(session.project));
   let volumes: string[] = [];
   if (withVolumes) {
     volumes = await session.runtime.listVolumes(volumePrefix(session.project));
@@ -132,6 +133,7 @@ export async function pruneProjects(session: Session, options: { dryRun?: boolea
     if (doomed.length) await session.runtime.remove(doomed);
     const volumes = candidates.flatMap((entry) => entry.volumes);
     if (volumes.length) await session.runtime.removeVolumes(volumes);
+    await Promise.all(candidates.map((entry) => session.runtime.removeNetwork?.(networkName({ id: entry.projectId }))));
   }
   return candidates;
 }

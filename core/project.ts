@@ -35,6 +35,11 @@ export function volumeName(project: Pick<ProjectIdentity, 'id'>, service: string
   return `cidx-${project.id}-${service}-${volume}`;
 }
 
+/** One network per project: services find each other by name, and projects stay apart. */
+export function networkName(project: Pick<ProjectIdentity, 'id'>): string {
+  return `cidx-${project.id}`;
+}
+
 export function volumePrefix(project: Pick<ProjectIdentity, 'id'>): string {
   return `cidx-${project.id}-`;
 }

@@ -39,6 +39,10 @@ export interface ContainerRuntime {
   /** Named volumes whose name starts with `prefix`. */
   listVolumes(prefix: string): Promise<string[]>;
   removeVolumes(names: string[]): Promise<void>;
+  /** Creates the network if it does not exist yet (labels mark it as the project's). */
+  ensureNetwork?(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes the network; a network still in use by others is left alone. */
+  removeNetwork?(name: string): Promise<void>;
   /** The last `tail` lines of a container's output (stdout and stderr). */
   logs(id: string, tail: number): Promise<string>;
   /** Runs a command in a running container, for `command` health probes. */

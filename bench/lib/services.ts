@@ -6,7 +6,7 @@
  * that depends on qdrant: three containers, four published ports.
  */
 /** Built by test/fixtures/image/build.sh; nothing can be pulled on the bench machines. */
-export const IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:1';
+export const IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:2';
 
 /** Generous: 100 projects at once on a small machine start slowly. */
 const HEALTH_TIMEOUT = '5m';

@@ -37,6 +37,8 @@ export default defineConfig({
       command: ['python', '-m', 'http.server', '8080'],
       ports: { http: 8080 },
       health: { http: { port: 'http', path: '/' } },
+      // Services reach each other by name on the project's network, on container ports.
+      env: { QDRANT_URL: 'http://qdrant:6333', OLLAMA_URL: 'http://ollama:11434' },
       dependsOn: ['qdrant', 'ollama'],
     },
   },

@@ -9,13 +9,13 @@ import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
-import { LABELS, containerName, volumeName } from '../project.js';
+import { LABELS, containerName, networkName, volumeName } from '../project.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
 export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
 
 /** The fields of a spec that, when changed, require a new container. Health and dependsOn are not among them. */
-const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'labels'] as const;
+const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'network', 'labels'] as const;
 export type SpecField = (typeof HASHED_FIELDS)[number];
 
 export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: string, service: ServiceConfig): ContainerSpec {
@@ -33,6 +33,7 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     ports: Object.entries(service.ports).map(([portName, container]) => ({ name: portName, container })),
     hostIp: config.bind,
     volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: volumeName(project, name, volume), target })),
+    network: { name: networkName(project), aliases: [name] },
   };
 }
 
@@ -63,6 +64,8 @@ function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
     ports: [...spec.ports].sort((a, b) => byCodePoint(a.name, b.name)),
     bind: spec.hostIp,
     volumes: [...spec.volumes].sort((a, b) => byCodePoint(a.target, b.target)),
+    // The network's name is identity (project-scoped, like the container's name); joining one, and the aliases, are not.
+    network: spec.network ? { aliases: [...spec.network.aliases].sort(byCodePoint) } : null,
     labels: userLabels,
   };
 }

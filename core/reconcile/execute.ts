@@ -8,6 +8,7 @@ import pRetry from 'p-retry';
 import { CidxError, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortReport, ProjectReport, ServiceReport } from '../model.js';
+import { LABELS } from '../project.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
@@ -38,6 +39,11 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const removals = steps.filter((step) => step.op === 'remove');
   const leftovers = [...removals.map((step) => step.container!), ...steps.flatMap((step) => step.duplicates ?? [])];
   if (leftovers.length) await runtime.remove(leftovers.map((container) => container.id));
+  // The project network must exist before any container joins it: once per apply that creates something.
+  const network = desired.find((service) => service.spec.network)?.spec.network;
+  if (network && runtime.ensureNetwork && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
+    await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root });
+  }
   const removed: ServiceReport[] = removals.map((step) => ({
     name: step.service,
     state: 'missing',

@@ -1,7 +1,7 @@
 /**
  * The quickstart's three services on a local test image, for machines that
  * cannot pull from a registry (CI, air-gapped VMs). `bash .ci/setup` builds
- * `localhost/cidx-test:1` from busybox for Docker and Podman; its entry script
+ * `localhost/cidx-test:2` from busybox for Docker and Podman; its entry script
  * serves HTTP on every port in HTTP_PORTS and raw TCP on every port in
  * TCP_PORTS (see test/fixtures/image/entry.sh).
  *
@@ -13,7 +13,7 @@
  */
 import { defineConfig } from 'cidx';
 
-const image = 'localhost/cidx-test:1';
+const image = 'localhost/cidx-test:2';
 
 export default defineConfig({
   project: 'offline',

@@ -15,7 +15,7 @@ import { portRange } from './port-range.mjs';
 export default defineConfig({
   project: 'plugins-demo',
   services: {
-    web: { image: 'localhost/cidx-test:1', ports: { http: 8080 }, env: { HTTP_PORTS: '8080' } },
+    web: { image: 'localhost/cidx-test:2', ports: { http: 8080 }, env: { HTTP_PORTS: '8080' } },
   },
   // 80 is outside the allowed range: port-range drops it and the runtime chooses a port.
   preferredPorts: { web: 80 },

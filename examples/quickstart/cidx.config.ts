@@ -56,7 +56,8 @@ export default defineConfig({
       image: 'python:3.12-alpine',
       command: ['python', '-m', 'http.server', '8080'],
       ports: { http: 8080 },
-      env: { PYTHONUNBUFFERED: 1 },
+      // On the project network, other services are reached by name and container port.
+      env: { PYTHONUNBUFFERED: 1, QDRANT_URL: 'http://qdrant:6333', OLLAMA_URL: 'http://ollama:11434' },
       health: { http: { port: 'http', path: '/' } },
       // Created only once qdrant is healthy; if qdrant fails, this one is
       // skipped and ollama is left as it is.

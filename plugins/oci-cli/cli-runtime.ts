@@ -155,6 +155,10 @@ export class CliRuntime implements ContainerRuntime {
     for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
     for (const port of ports) args.push('--publish', publishArg(port));
     for (const volume of spec.volumes) args.push('--volume', `${volume.source}:${volume.target}`);
+    if (spec.network) {
+      args.push('--network', spec.network.name);
+      for (const alias of spec.network.aliases) args.push('--network-alias', alias);
+    }
     args.push(spec.image, ...(spec.command ?? []));
     try {
       const { stdout } = await this.cli(args, { what: `starting ${spec.name}` });
@@ -188,6 +192,20 @@ export class CliRuntime implements ContainerRuntime {
 
   async removeVolumes(names: string[]): Promise<void> {
     if (names.length) await this.cli(['volume', 'rm', '-f', ...names], { what: 'removing volumes' });
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    const args = ['network', 'create'];
+    for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
+    const result = await this.cli([...args, name], { allowFailure: true, timeout: QUERY_TIMEOUT_MS });
+    // Exists already (an earlier apply, or a concurrent one): that is the goal.
+    if (result.exitCode === 0 || /already exists|network with name .* exists|in use/i.test(result.stderr)) return;
+    await this.cli([...args, name], { what: `creating network ${name}` });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    // Best effort: a network someone else attached a container to stays.
+    await this.cli(['network', 'rm', name], { allowFailure: true, timeout: QUERY_TIMEOUT_MS });
   }
 
   async logs(id: string, tail: number): Promise<string> {

@@ -82,7 +82,7 @@ export function classifyFailure(failure: Failure): CidxError {
 
 /** The image is the first argument after the options of `run`. */
 function imageOf(args: string[]): string {
-  const withValue = new Set(['--name', '--label', '--env', '--publish', '--volume']);
+  const withValue = new Set(['--name', '--label', '--env', '--publish', '--volume', '--network', '--network-alias']);
   for (let i = 1; i < args.length; i++) {
     const arg = args[i]!;
     if (withValue.has(arg)) i++;

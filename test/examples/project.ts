@@ -19,7 +19,7 @@ import { projectId, type ProjectReport } from '../../core/index.js';
 
 export type Runtime = 'docker' | 'podman';
 export const RUNTIMES: readonly Runtime[] = ['docker', 'podman'];
-export const TEST_IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:1';
+export const TEST_IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:2';
 
 /** This file runs as dist/test/examples/project.js: the repo is three levels up. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

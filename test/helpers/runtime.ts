@@ -14,7 +14,7 @@ export type Runtime = 'docker' | 'podman';
 export const RUNTIMES: readonly Runtime[] = Object.freeze(['docker', 'podman']);
 
 /** Built from busybox by test/fixtures/image/build.sh; nothing can be pulled. */
-export const TEST_IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:1';
+export const TEST_IMAGE = process.env.CIDX_TEST_IMAGE ?? 'localhost/cidx-test:2';
 
 const PROJECT_LABEL = 'io.cidx.project';
 const CALL_TIMEOUT_MS = 60_000;
@@ -85,7 +85,7 @@ function isMissingBinary(error: unknown): boolean {
 }
 
 /**
- * Removes the project's containers and volumes from one runtime. A runtime
+ * Removes the project's containers, volumes and network from one runtime. A runtime
  * that is not installed has nothing to clean (the guard test reports it);
  * any other failure is thrown, because a leak is a bug worth seeing.
  */
@@ -106,6 +106,8 @@ export async function removeProjectResources(runtime: Runtime, projectId: string
     const removed = await run(['volume', 'rm', '-f', ...volumes]);
     if (removed.failed) throw new Error(`${runtime}: removing volumes of ${projectId} failed: ${removed.stderr || removed.shortMessage}`);
   }
+  // The project network (absent when cidx down already removed it, or nothing was created).
+  await run(['network', 'rm', `cidx-${projectId}`]);
 }
 
 /** Last resort when the worker is being killed (ava timeout, Ctrl-C): synchronous, best effort. */
@@ -116,6 +118,7 @@ export function removeProjectResourcesSync(runtime: Runtime, projectId: string):
   if (ids.length) run(['rm', '-f', '-v', ...ids]);
   const volumes = lines(String(run(['volume', 'ls', '-q', '--filter', `name=${prefix}`]).stdout ?? '')).filter((name) => name.startsWith(prefix));
   if (volumes.length) run(['volume', 'rm', '-f', ...volumes]);
+  run(['network', 'rm', `cidx-${projectId}`]);
 }
 
 /** Absolute path of the runtime's binary on PATH. */

@@ -119,7 +119,7 @@ test('a config with compose habits fails with exit 2, every problem by dotted pa
 
 test('a legacy project_ports block alone loads with a warning and the config works', withProject, `export default {
   project_ports: { qdrant: 6333 },
-  services: { web: { image: 'localhost/cidx-test:1', ports: { http: 8080 } } },
+  services: { web: { image: 'localhost/cidx-test:2', ports: { http: 8080 } } },
 };
 `, async (t, project) => {
   const run = await project.cidx(['plan', '--json', '--runtime', 'docker']);

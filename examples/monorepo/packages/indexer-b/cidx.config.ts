@@ -11,14 +11,14 @@ export default defineConfig({
   // No `project` key: the name is this directory's, "indexer-b".
   services: {
     qdrant: {
-      image: 'localhost/cidx-test:1',
+      image: 'localhost/cidx-test:2',
       ports: { http: 6333 },
       env: { HTTP_PORTS: '6333' },
       volumes: { storage: '/qdrant/storage' },
       health: { http: { port: 'http', path: '/readyz' } },
     },
     worker: {
-      image: 'localhost/cidx-test:1',
+      image: 'localhost/cidx-test:2',
       ports: { http: 8080 },
       env: { HTTP_PORTS: '8080', BODY: 'indexer-b' },
       dependsOn: ['qdrant'],

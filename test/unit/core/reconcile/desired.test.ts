@@ -58,6 +58,7 @@ test('specHash is stable under key order of env and labels, and under order of p
     command: base.command,
     image: base.image,
     name: base.name,
+    network: base.network,
   };
   t.not(JSON.stringify(reordered), JSON.stringify(base));
   t.is(specHash(reordered), specHash(base));
@@ -111,7 +112,7 @@ test('desiredServices labels the spec with its hash and a per-field digest', asy
   const service = await desiredOne(QDRANT, 'qdrant');
   t.is(service.spec.labels[LABELS.configHash], service.hash);
   const digest = service.spec.labels[SPEC_DIGEST_LABEL]!;
-  t.regex(digest, /^image=[0-9a-f]{6};command=[0-9a-f]{6};env=[0-9a-f]{6};ports=[0-9a-f]{6};bind=[0-9a-f]{6};volumes=[0-9a-f]{6};labels=[0-9a-f]{6}$/);
+  t.regex(digest, /^image=[0-9a-f]{6};command=[0-9a-f]{6};env=[0-9a-f]{6};ports=[0-9a-f]{6};bind=[0-9a-f]{6};volumes=[0-9a-f]{6};network=[0-9a-f]{6};labels=[0-9a-f]{6}$/);
   // The hash labels themselves are cidx labels: adding them does not change the hash.
   t.is(specHash(service.spec), service.hash);
   t.deepEqual(changedFields(digest, service.spec), []);
@@ -172,4 +173,14 @@ test('another checkout gets its own container name; the hash differs only throug
   t.is(here.hash, there.hash);
   const withVolumes = await desiredOne(QDRANT, 'qdrant', { configFile: otherFile });
   t.not(withVolumes.hash, (await desiredOne(QDRANT, 'qdrant')).hash, 'volumes are project-scoped, so their names differ');
+});
+
+test('every service joins the project network under its own name; the network counts for drift, its project-scoped name does not', (t) => {
+  const { project } = contextFor(QDRANT);
+  const base = spec();
+  t.deepEqual(base.network, { name: `cidx-${project.id}`, aliases: ['qdrant'] });
+  t.not(specHash({ ...base, network: undefined }), specHash(base), 'leaving the network needs a new container');
+  t.not(specHash({ ...base, network: { name: base.network!.name, aliases: ['qdrant', 'vectors'] } }), specHash(base), 'a new alias too');
+  t.is(specHash({ ...base, network: { name: 'cidx-0therid', aliases: ['qdrant'] } }), specHash(base));
+  t.deepEqual(changedFields(specDigest(base), { ...base, network: undefined }), ['network']);
 });
