@@ -32,7 +32,8 @@ interface RawContainer {
   HostConfig?: { PortBindings?: Record<string, RawBinding[] | null> | null };
 }
 
-const STATES: Record<string, ContainerState> = {
+/** Both runtimes' state words, mapped to cidx's; Podman says 'configured' and 'stopped'. */
+export const STATES: Record<string, ContainerState> = {
   running: 'running',
   created: 'created',
   configured: 'created',

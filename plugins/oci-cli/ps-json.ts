@@ -5,8 +5,9 @@
  * needs an `inspect` as well. It lacks the container's IP address; the
  * health-check plugin inspects for it only when a TCP probe needs it.
  */
-import type { ContainerState, ObservedContainer, PortBinding } from '../../core/model.js';
+import type { ObservedContainer, PortBinding } from '../../core/model.js';
 import { LABELS } from '../../core/project.js';
+import { STATES } from './inspect.js';
 
 interface RawPsPort {
   host_ip?: string;
@@ -26,20 +27,6 @@ interface RawPsContainer {
   StartedAt?: number;
   Ports?: RawPsPort[] | null;
 }
-
-const STATES: Record<string, ContainerState> = {
-  running: 'running',
-  created: 'created',
-  configured: 'created',
-  initialized: 'created',
-  exited: 'exited',
-  stopped: 'exited',
-  paused: 'paused',
-  restarting: 'restarting',
-  removing: 'removing',
-  stopping: 'running',
-  dead: 'dead',
-};
 
 export function parsePsJson(json: string): ObservedContainer[] {
   const raw = JSON.parse(json || '[]') as RawPsContainer[] | null;
