@@ -1,10 +1,8 @@
+import path from 'node:path';
 /**
  * The port-cache plugin through real tapable hooks: previous container ports
  * and the cache file feed `requestPorts` candidates; `reported` saves ports.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import test from 'ava';
 import { createHooks, type ProjectContext } from '../../../../core/hooks.js';
 import type { PortRequest, ProjectReport, ServiceReport } from '../../../../core/model.js';
@@ -12,17 +10,11 @@ import { portCache } from '../../../../plugins/port-cache/index.js';
 import { cacheFile, readCache, writeCache, type CachedPorts } from '../../../../plugins/port-cache/store.js';
 import { preferredPortFallback } from '../../../../plugins/preferred-port-fallback/index.js';
 import { contextFor, desiredOne, inertRuntime, observedFrom, serviceContext } from '../../helpers/project.js';
+import { withTempDir } from '../../helpers/fixtures.js';
 
 const CONFIG = { services: { qdrant: { image: 'qdrant/qdrant', ports: { http: 6333, grpc: 6334 } }, worker: { image: 'w' } } };
 
-async function withCacheDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-port-cache-plugin-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withCacheDir = (run: (dir: string) => Promise<void>) => withTempDir('cidx-port-cache-plugin-', run);
 
 const fresh = (): PortRequest[] => [
   { name: 'http', container: 6333, hostIp: '127.0.0.1', candidates: [] },

@@ -1,18 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { cacheFile, readCache, writeCache, type CachedPorts } from '../../../../plugins/port-cache/store.js';
+import { withTempDir } from '../../helpers/fixtures.js';
 
-/** A throwaway cache dir, removed whatever happens. */
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-port-cache-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (run: (dir: string) => Promise<void>) => withTempDir('cidx-port-cache-', run);
 
 const PORTS: CachedPorts = {
   qdrant: { http: { host: 32768, hostIp: '127.0.0.1' }, grpc: { host: 32769, hostIp: '127.0.0.1' } },
