@@ -17,14 +17,18 @@ import { cacheDir } from '../state-dirs.js';
  * config importing only defineConfig/definePlugin gets the dependency-free
  * module; anything else gets the full public API.
  */
+let selfEntriesMemo: { light: string; full: string } | undefined;
+
 function selfEntries(): { light: string; full: string } {
+  if (selfEntriesMemo) return selfEntriesMemo;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   // Walk up to our package root: this file runs from dist/core/config/ or from a bundle chunk.
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return {
+  selfEntriesMemo = {
     light: pathToFileURL(path.join(dir, 'dist/core/define.js')).href,
     full: pathToFileURL(path.join(dir, 'dist/core/index.js')).href,
   };
+  return selfEntriesMemo;
 }
 
 const LIGHT_NAMES = new Set(['defineConfig', 'definePlugin']);
