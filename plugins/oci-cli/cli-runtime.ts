@@ -226,9 +226,11 @@ export class CliRuntime implements ContainerRuntime {
   }
 
   async describe(): Promise<RuntimeDescription> {
+    // `podman info` counts images and containers under Podman's lock, so it waits behind
+    // whatever else the engine is doing: give it the same budget as any other query.
     const [client, info] = await Promise.all([
-      this.cli(['version', '--format', '{{.Client.Version}}'], { allowFailure: true, timeout: 5_000 }),
-      this.cli(['info', '--format', '{{json .}}'], { timeout: 10_000, what: `asking ${this.name} for engine info` }),
+      this.cli(['version', '--format', '{{.Client.Version}}'], { allowFailure: true, timeout: QUERY_TIMEOUT_MS }),
+      this.cli(['info', '--format', '{{json .}}'], { timeout: QUERY_TIMEOUT_MS, what: `asking ${this.name} for engine info` }),
     ]);
     const parsed = JSON.parse(info.stdout || '{}') as Record<string, any>;
     // Docker: ServerVersion, SecurityOptions ["name=rootless"]; Podman: version.Version, host.security.rootless.
