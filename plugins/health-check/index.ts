@@ -11,7 +11,7 @@ import type { HealthRequest } from '../../core/hooks.js';
 import type { HealthResult, PortReport } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import type { HealthConfig } from '../../schemas/config.js';
-import { probeHttp, probeTcpThrough, type ProbeResult } from './probes.js';
+import type { ProbeResult } from './probes.js';
 
 const NAME = 'health-check';
 /** Per-attempt network timeout: a probe never blocks longer than this. */
@@ -52,6 +52,8 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig): P
     const port = findPort(request.ports, ref);
     if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
     const host = new URL(port.url).hostname.replace(/^\[|\]$/g, '');
+    // Lazy: node:http costs ~3 ms to load, and commands that only read ports never probe.
+    const { probeHttp, probeTcpThrough } = await import('./probes.js');
     if (health.http) {
       return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
     }
