@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Thin launcher for the bundled CLI, built by `npm run build` (which `npm ci` runs through `prepare`).
-import { main } from '../dist/bundle/cidx.js';
+import { launch } from '../dist/cli/launch.js';
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await launch(process.argv.slice(2));

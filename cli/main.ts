@@ -3,6 +3,7 @@
  * throws into output and an exit code in one place: commands never exit.
  * Heavy modules are imported per command, so `--help` starts in milliseconds.
  */
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
 import { messages } from './messages.js';
@@ -88,7 +89,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
     if (values.version) {
-      const { createRequire } = await import('node:module');
       process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
       return ExitCode.ok;
     }

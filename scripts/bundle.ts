@@ -1,33 +1,65 @@
 /**
- * Bundles the CLI into dist/bundle/ after tsc. Node 20 resolves and compiles
- * each ESM file separately and execa, zod and cosmiconfig are hundreds of
- * files; one bundle (with lazily loaded chunks per command) halves the CPU
- * time of a short command such as `cidx port`. The library entry
- * (dist/core/index.js) stays unbundled for plugins and embedders.
+ * Bundles the CLI into one CommonJS file, dist/bundle/cidx.cjs, after tsc.
+ * Node 20 resolves and compiles each ESM file separately, and execa, zod and
+ * cosmiconfig are hundreds of files; one file is also what lets the launcher
+ * (cli/launch.ts) hand V8 a code cache, which ES modules cannot take on
+ * Node 20. Modules a command imports lazily stay lazy: esbuild wraps them in
+ * functions that run on first import. The library entry (dist/core/index.js)
+ * stays unbundled ESM for plugins and embedders.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-// Chunk names carry content hashes: clear old ones so dist/bundle holds one build.
 await rm(new URL('../../dist/bundle/', import.meta.url), { recursive: true, force: true });
 
-await build({
+/**
+ * What most runs never load stays out of the main file, so V8 has less to
+ * read and deserialise on every start: the config validator (zod) runs only
+ * when the config changed, the transpiler (sucrase) only when a .ts config
+ * changed. The validator gets a bundle of its own; sucrase loads from
+ * node_modules as it is.
+ *
+ * Both are imported with `import()`, which esbuild keeps as is for an
+ * external module, and code compiled by the launcher cannot run. So the
+ * import resolves to a small bundled module that `require()`s the outside
+ * file: esbuild turns that import into a lazy `require`, and CommonJS
+ * resolves the path relative to the bundle.
+ */
+const VALIDATOR = 'dist/core/config/validate.js';
+const LAZY = 'lazy-require';
+const splitRarelyUsed: Plugin = {
+  name: 'split-rarely-used',
+  setup(build) {
+    build.onResolve({ filter: /^(sucrase|.*validate\.js)$/ }, (args) => {
+      if (args.namespace === LAZY) return undefined; // the require() inside: external, below
+      if (args.path === 'sucrase') return { path: 'sucrase', namespace: LAZY };
+      return path.resolve(args.resolveDir, args.path) === path.join(root, VALIDATOR) ? { path: './validate.cjs', namespace: LAZY } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: LAZY }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    build.onResolve({ filter: /.*/, namespace: LAZY }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const common: BuildOptions = {
   absWorkingDir: root,
-  entryPoints: { cidx: 'dist/cli/main.js' },
-  outdir: 'dist/bundle',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // cosmiconfig imports the TypeScript compiler for its own .ts loader, which cidx replaces.
   external: ['typescript'],
-  // Bundled CommonJS dependencies call require(); ESM output has none of its own.
-  banner: { js: "import { createRequire as __cidxCreateRequire } from 'node:module'; const require = __cidxCreateRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS has no import.meta; the modules that use it want the file they run from.
+  define: { 'import.meta.url': '__cidxBundleUrl' },
+  banner: { js: "var __cidxBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Smaller source is less for V8 to parse when the code cache is cold (a new build or Node).
+  minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+await build({ ...common, entryPoints: [VALIDATOR], outfile: 'dist/bundle/validate.cjs' });
+await build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/cidx.cjs', plugins: [splitRarelyUsed] });

@@ -9,7 +9,7 @@ import { cosmiconfig } from 'cosmiconfig';
 import type { CidxConfig } from '../../schemas/config.js';
 import { CidxError, isCidxError } from '../errors.js';
 import type { ProjectIdentity } from '../model.js';
-import { loadTsConfig } from './ts-loader.js';
+import { importDefault, loadTsConfig } from './ts-loader.js';
 import { validateCached } from './validated-cache.js';
 
 export const CONFIG_FILES = [
@@ -41,7 +41,9 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     searchPlaces: CONFIG_FILES,
     searchStrategy: 'global',
     stopDir: os.homedir(),
-    loaders: { '.ts': loadTsConfig, '.mts': loadTsConfig },
+    // Our own import for JavaScript configs too: cosmiconfig's uses a bare import(), which the
+    // code-cached CLI bundle cannot run (core/import-module.ts explains).
+    loaders: { '.ts': loadTsConfig, '.mts': loadTsConfig, '.js': importDefault, '.mjs': importDefault, '.cjs': importDefault },
     cache: false,
   });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importModule } from '../import-module.js';
 import { cacheDir } from '../state-dirs.js';
 
 /**
@@ -87,8 +88,9 @@ export async function loadTsConfig(filepath: string, content: string): Promise<u
   }
 }
 
-async function importDefault(file: string): Promise<unknown> {
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+/** The default export of a module file; also cosmiconfig's loader for .js, .mjs and .cjs configs. */
+export async function importDefault(file: string): Promise<unknown> {
+  const module = await importModule(pathToFileURL(file).href);
   return module.default;
 }
 
