@@ -136,7 +136,7 @@ function call(runtime: Runtime, args: string[]) {
 /**
  * One `ps` per label, one `inspect` to pick out our projects from every
  * cidx container on the engine (others may be running tests next to us),
- * one `rm`, then the volumes. Returns problems instead of throwing: cleanup
+ * one `rm`, then the networks and volumes. Returns problems instead of throwing: cleanup
  * must get as far as it can.
  */
 function wipeRuntime(runtime: Runtime, target: WipeTarget): string[] {
@@ -163,6 +163,13 @@ function wipeRuntime(runtime: Runtime, target: WipeTarget): string[] {
     if (removed.exitCode !== 0 && !/no such container|no container with name or id/i.test(String(removed.stderr))) {
       problems.push(`${runtime} rm: ${String(removed.stderr).trim()}`);
     }
+  }
+  // Networks after their containers: the floor's carry the bench label, cidx's are named after the project.
+  const networks = new Set(lines(call(runtime, ['network', 'ls', '-q', '--filter', `label=${target.label}`]).stdout));
+  for (const id of target.projectIds) for (const network of lines(call(runtime, ['network', 'ls', '-q', '--filter', `name=^cidx-${id}$`]).stdout)) networks.add(network);
+  if (networks.size) {
+    const removed = call(runtime, ['network', 'rm', ...networks]);
+    if (removed.exitCode !== 0) problems.push(`${runtime} network rm: ${String(removed.stderr).trim()}`);
   }
   const volumes = lines(call(runtime, ['volume', 'ls', '-q']).stdout).filter((name) => target.volumePrefixes.some((prefix) => name.startsWith(prefix)));
   if (volumes.length) {

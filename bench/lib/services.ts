@@ -82,10 +82,19 @@ export function floorNames(prefix: string, service: BenchService) {
   };
 }
 
+/**
+ * The floor's network: cidx gives each project a network of its own, where
+ * services reach each other by name (as compose does), so the floor's
+ * containers join one too. Creating it is on the clock for both.
+ */
+export function floorNetwork(prefix: string): string {
+  return `${prefix}-net`;
+}
+
 /** `run -d` arguments for the floor: what cidx asks the runtime for, minus cidx's own labels. */
 export function floorRunArgs(prefix: string, label: string, service: BenchService): string[] {
   const names = floorNames(prefix, service);
-  const args = ['run', '-d', '--name', names.container, '--label', label];
+  const args = ['run', '-d', '--name', names.container, '--label', label, '--network', floorNetwork(prefix), '--network-alias', service.name];
   for (const [key, value] of Object.entries(service.env)) args.push('--env', `${key}=${value}`);
   for (const port of Object.values(service.ports)) args.push('--publish', `127.0.0.1::${port}/tcp`);
   for (const [name, target] of Object.entries(service.volumes)) args.push('--volume', `${names.volume(name)}:${target}`);

@@ -3,17 +3,18 @@
  * whole process. Two pairs, each like for like:
  * - the project without dependsOn against the floor: the same containers
  *   started by the raw runtime CLI, all in parallel, one `port` call each,
- *   then an HTTP probe loop until each answers (the issue's target);
+ *   then an HTTP probe loop until each answers (the issue's target). Like
+ *   cidx's, they join a network of their own, created on the clock;
  * - the project as declared (data-cleaner dependsOn qdrant) against the
  *   floor in dependency order, since cidx must wait for qdrant too.
- * Cleanup (containers and volumes) happens between runs, outside the clock.
+ * Cleanup (containers, volumes, networks) happens between runs, outside the clock.
  */
 import { performance } from 'node:perf_hooks';
 import type { ProjectReport } from '../../core/model.js';
 import { cidx, describeFailure, log, raw, stopping, timed, type Runtime } from '../lib/exec.js';
 import { waitForHttp } from '../lib/probe.js';
 import type { Sandbox } from '../lib/sandbox.js';
-import { floorNames, floorRunArgs, parsePortOutput, SERVICES, type BenchService } from '../lib/services.js';
+import { floorNames, floorNetwork, floorRunArgs, parsePortOutput, SERVICES, type BenchService } from '../lib/services.js';
 import { fail, ms, newSamples, record, type Samples } from '../lib/stats.js';
 
 const HEALTH_WITHIN_MS = 120_000;
@@ -68,6 +69,7 @@ async function startAndProbe(runtime: Runtime, prefix: string, label: string, se
 
 async function floorOnce(sandbox: Sandbox, runtime: Runtime, prefix: string, ordered: boolean): Promise<number> {
   const started = performance.now();
+  await raw(runtime, ['network', 'create', '--label', sandbox.label, floorNetwork(prefix)]);
   if (ordered) {
     // Level by level, as dependsOn demands: a service starts once all it depends on answer.
     const done = new Set<string>();
