@@ -32,7 +32,13 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
 type Main = (argv: string[]) => Promise<number>;
 
 export async function launch(argv: string[]): Promise<number> {
-  const source = readFileSync(BUNDLE, 'utf8');
+  let source: string;
+  try {
+    source = readFileSync(BUNDLE, 'utf8');
+  } catch {
+    process.stderr.write(`error: cidx is not built (${BUNDLE} is missing)\nhint: run \`npm run build\` in ${path.resolve(path.dirname(BUNDLE), '../..')}\n`);
+    return 1;
+  }
   const buildDir = path.join(cacheDir(), 'code', buildKey(source));
   const cacheFile = path.join(buildDir, `${commandOf(argv)}.v8`);
   const cachedData = readIfPresent(cacheFile);
