@@ -33,6 +33,7 @@ export function renderReport(report: ProjectReport, withAction: boolean): string
 export function reportNotes(report: ProjectReport): string[] {
   const err = styler(process.stderr);
   const lines: string[] = [];
+  for (const note of report.notes ?? []) lines.push(err('yellow', `note: ${note}`));
   for (const service of report.services) {
     for (const port of service.ports) {
       if (port.fallback && port.preferred !== null && port.host !== null) {

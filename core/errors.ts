@@ -34,6 +34,12 @@ export const errorRegistry = Object.freeze({
     hint: 'Add your user to the `docker` group (then log in again), or use rootless Podman.',
   },
   RUNTIME_COMMAND: { exitCode: ExitCode.failure },
+  NETWORK_POOL_EXHAUSTED: {
+    exitCode: ExitCode.failure,
+    hint:
+      'Remove networks nothing uses (`cidx prune`, `docker network prune`, `podman network prune`), or give the engine more, smaller pools: ' +
+      '`default-address-pools` in /etc/docker/daemon.json (e.g. {"base":"10.201.0.0/16","size":24}), `default_subnet_pools` in containers.conf for Podman.',
+  },
   IMAGE_UNAVAILABLE: {
     exitCode: ExitCode.failure,
     hint: 'Check the image name and tag, your network, and `docker login`/`podman login` for private registries.',

@@ -171,4 +171,6 @@ export interface ProjectReport {
   project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>;
   runtime: string;
   services: ServiceReport[];
+  /** What a person should know about the project as a whole (a degraded network); absent when nothing. */
+  notes?: string[];
 }

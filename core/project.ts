@@ -9,6 +9,8 @@ export const LABELS = Object.freeze({
   root: 'io.cidx.root',
   service: 'io.cidx.service',
   configHash: 'io.cidx.config-hash',
+  /** `default` on a container that had to go on the runtime's default network (see reconcile/execute.ts). */
+  network: 'io.cidx.network',
 });
 
 /** Short stable hash of the project root: the same path always gives the same id. */

@@ -5,7 +5,7 @@
  * stops its dependants and nothing else.
  */
 import pRetry from 'p-retry';
-import { CidxError, isCidxError } from '../errors.js';
+import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { LABELS } from '../project.js';
@@ -40,9 +40,22 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const leftovers = [...removals.map((step) => step.container!), ...steps.flatMap((step) => step.duplicates ?? [])];
   if (leftovers.length) await runtime.remove(leftovers.map((container) => container.id));
   // The project network must exist before any container joins it: once per apply that creates something.
+  const notes: string[] = [];
   const network = desired.find((service) => service.spec.network)?.spec.network;
+  let onDefaultNetwork = false;
   if (network && runtime.ensureNetwork && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
-    await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root });
+    try {
+      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root });
+    } catch (error) {
+      // Docker's default pools hold about 30 networks. Any number of projects side by side
+      // matters more than names between services: run on the default network, and say so.
+      if (!hasCode(error, 'NETWORK_POOL_EXHAUSTED')) throw error;
+      onDefaultNetwork = true;
+      notes.push(
+        `${error.message}, so ${network.name} could not be created: services created now run on ${runtime.name}'s default network, ` +
+          `where they reach each other only by address, not by name. ${error.hint ?? ''}`.trim(),
+      );
+    }
   }
   const removed: ServiceReport[] = removals.map((step) => ({
     name: step.service,
@@ -67,7 +80,9 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const failed = new Set<string>();
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
-    const acted = await Promise.all(level.map((service) => actOn(context, service, stepOf.get(service.name)!, failed)));
+    const acted = await Promise.all(
+      level.map((service) => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed)),
+    );
     const containers = await discover(context, level, acted, (service) => {
       const step = stepOf.get(service.name)!;
       // Unchanged and running: this run's observation is fresh, no need to ask again.
@@ -85,7 +100,18 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     project: { name: context.project.name, id: context.project.id, root: context.project.root },
     runtime: runtime.name,
     services: [...desired.map((service) => reports.get(service.name)!), ...removed].map(inReadingOrder),
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/**
+ * The service as it must be created when the project network is unavailable.
+ * Its labels keep the desired hash, so later applies leave it be instead of
+ * recreating it (and failing the same way) every time; the label below lets
+ * `plan` say where it runs. `cidx down` then `apply` puts it on the network.
+ */
+function withoutNetwork(service: DesiredService): DesiredService {
+  return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: 'default' } } };
 }
 
 type Acted = { id: string } | { error: CidxError };

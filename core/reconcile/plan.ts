@@ -3,6 +3,7 @@
  * steps. `cidx plan` prints these steps; `cidx apply` executes exactly them.
  */
 import type { DesiredService, ObservedContainer } from '../model.js';
+import { LABELS } from '../project.js';
 import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
 
 /** The closed set of operations. */
@@ -49,7 +50,7 @@ function planService(service: DesiredService, containers: ObservedContainer[]): 
   const keepPorts = container.ephemeralPorts === true && service.spec.ports.length > 0;
   switch (container.state) {
     case 'running':
-      return { service: service.name, op: 'noop', reason: 'up to date', container, ...extra };
+      return { service: service.name, op: 'noop', reason: onDefaultNetwork(container) ? "up to date, on the runtime's default network" : 'up to date', container, ...extra };
     case 'exited':
     case 'created': {
       const why = container.state === 'created' ? 'container created but not started' : `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`;
@@ -60,6 +61,11 @@ function planService(service: DesiredService, containers: ObservedContainer[]): 
     default:
       return { service: service.name, op: 'recreate', reason: `container is ${container.state}`, container, ...extra };
   }
+}
+
+/** Created while the project network could not be (see reconcile/execute.ts). */
+function onDefaultNetwork(container: ObservedContainer): boolean {
+  return container.labels[LABELS.network] === 'default';
 }
 
 function driftReason(service: DesiredService, container: ObservedContainer): string {

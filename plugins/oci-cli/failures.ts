@@ -62,6 +62,10 @@ export function classifyFailure(failure: Failure): CidxError {
       );
     }
   }
+  // Docker carves a /16 or /20 per network from a few default pools: about 30 networks in all.
+  if (/non-overlapping IPv4 address pool|could not find free subnet|no available subnet/i.test(text)) {
+    return new CidxError('NETWORK_POOL_EXHAUSTED', `${runtime} has no address range left for another network`, { details: [short] });
+  }
   if (/port is already allocated|address already in use/i.test(text)) {
     const port = PORT_PATTERNS.map((pattern) => pattern.exec(text)?.[1]).find(Boolean);
     return new PortRefusedError(port ? Number(port) : undefined, short);

@@ -25,7 +25,11 @@ export interface InspectedContainer {
   Name: string;
   Config: { Labels: Record<string, string> | null };
   State: { Status: string; StartedAt: string; FinishedAt?: string; ExitCode?: number };
-  NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
+  NetworkSettings: {
+    Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
+    /** Network name → attachment. */
+    Networks?: Record<string, unknown> | null;
+  };
 }
 
 async function call(runtime: Runtime, args: string[]): Promise<string> {
@@ -150,6 +154,12 @@ export interface RuntimeShimOptions {
    * shim, so a busy test process cannot make it late. Default: no signal.
    */
   interruptFirstRunAfter?: number;
+  /**
+   * `network create` fails with this message on stderr (exit 1) instead of
+   * reaching the engine: plays an engine that has no address pool left,
+   * which cannot be arranged for one test without breaking its neighbours.
+   */
+  failNetworkCreate?: string;
 }
 
 /**
@@ -163,7 +173,11 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
   // A terminal signals the foreground job's process group: the one cidx (the shim's parent) leads,
   // which holds the shim too unless cidx runs its CLIs in groups of their own.
   const interrupt = options.interruptFirstRunAfter === undefined ? [] : [`  (sleep ${options.interruptFirstRunAfter}; kill -INT -"$(ps -o pgid= -p "$PPID" | tr -d ' ')") &`];
-  const script = ['#!/bin/sh', `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...interrupt, 'fi', `exec '${real}' "$@"`, ''].join('\n');
+  const failNetwork =
+    options.failNetworkCreate === undefined
+      ? []
+      : [`if [ "$1" = network ] && [ "$2" = create ]; then`, `  printf '%s\\n' '${options.failNetworkCreate.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
+  const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...interrupt, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
   return {
     env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },

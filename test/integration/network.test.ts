@@ -1,11 +1,14 @@
 /**
  * Services reach each other by name on the project's own network, as with
- * docker compose; projects do not share it; `down` removes it.
+ * docker compose; projects do not share it; `down` removes it. When the
+ * engine cannot create another network, services still come up.
  */
+import path from 'node:path';
 import test from 'ava';
+import { httpGet } from '../helpers/net.js';
 import { withProject } from '../helpers/project.js';
 import { applyOk } from '../helpers/reports.js';
-import { RUNTIMES, runtimeCli } from '../helpers/runtime.js';
+import { projectContainers, RUNTIMES, runtimeCli, runtimeShim } from '../helpers/runtime.js';
 import { threeServicesConfig } from '../helpers/services.js';
 
 for (const runtime of RUNTIMES) {
@@ -21,5 +24,39 @@ for (const runtime of RUNTIMES) {
     const down = await project.cidx(['down', '--runtime', runtime]);
     t.is(down.exitCode, 0, down.describe());
     await t.throwsAsync(runtimeCli(runtime, ['network', 'inspect', network]), undefined, 'the network is gone with the containers');
+  });
+}
+
+/** What each engine says when its address pools are used up (Docker holds about 30 networks by default). */
+const POOLS_EXHAUSTED: Record<string, string> = {
+  docker: 'Error response from daemon: could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network',
+  podman: 'Error: could not find free subnet from subnet pools',
+};
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: with no address pool left for the project network, apply still brings every service up, says so, and leaves them be next time`, withProject, threeServicesConfig(), async (t, project) => {
+    const shim = await runtimeShim(runtime, path.dirname(project.root), { failNetworkCreate: POOLS_EXHAUSTED[runtime] });
+
+    const first = await project.cidx(['apply', '--json', '--runtime', runtime], { env: shim.env });
+    t.is(first.exitCode, 0, first.describe());
+    const report = first.json();
+    t.true(report.services.every((entry) => entry.healthy === true && entry.action === 'created'), first.describe());
+    t.regex(report.notes?.join('\n') ?? '', new RegExp(`no address range left for another network.*cidx-${project.id}.*default network`, 's'));
+    t.regex(first.stderr, /note: .*default-address-pools/s, 'the human sees the note and the fix');
+    const qdrant = report.services.find((entry) => entry.name === 'qdrant')!.ports.find((port) => port.name === 'http')!;
+    t.is((await httpGet(`${qdrant.url}/healthz`)).status, 200, 'the reported URL answers over a real socket');
+
+    const containers = await projectContainers(runtime, project.id);
+    t.is(containers.length, 3);
+    for (const container of containers) {
+      t.is(container.Config.Labels?.['io.cidx.network'], 'default');
+      t.false(Object.keys(container.NetworkSettings?.Networks ?? {}).includes(`cidx-${project.id}`));
+    }
+
+    const again = await project.cidx(['apply', '--json', '--runtime', runtime], { env: shim.env });
+    t.is(again.exitCode, 0, again.describe());
+    t.deepEqual(again.json().services.map((entry) => entry.action), ['unchanged', 'unchanged', 'unchanged'], 'not recreated to fail the same way again');
+    const plan = await project.cidx(['plan', '--runtime', runtime], { env: shim.env });
+    t.regex(plan.stdout, /up to date, on the runtime's default network/);
   });
 }

@@ -142,3 +142,13 @@ test('engineAddress: DOCKER_HOST, then DOCKER_CONTEXT, then the default socket; 
   t.is(engineAddress('podman', { CONTAINER_HOST: 'ssh://me@box/run/podman.sock', DOCKER_HOST: 'tcp://x:1' }), 'ssh://me@box/run/podman.sock');
   t.is(engineAddress('podman', {}), 'the local Podman engine');
 });
+
+for (const [key, runtime] of [['dockerPoolsExhausted', 'docker'], ['podmanPoolsExhausted', 'podman']] as const) {
+  test(`${key}: NETWORK_POOL_EXHAUSTED, with the engine's words and a fix for each engine`, (t) => {
+    const error = classifyFailure(failure(key, runtime));
+    t.is(error.code, 'NETWORK_POOL_EXHAUSTED');
+    t.is(error.message, `${runtime} has no address range left for another network`);
+    t.regex(error.details.join(' '), /non-overlapping IPv4 address pool|could not find free subnet/);
+    t.regex(error.hint ?? '', /default-address-pools.*default_subnet_pools/);
+  });
+}
