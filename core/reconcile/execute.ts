@@ -1,13 +1,14 @@
 /**
  * Executes a plan. Services run level by level in dependency order; the
  * services of one level are acted on in parallel, their ports discovered with
- * one inspect call, and their health checked in parallel. A failed service
- * stops its dependants and nothing else.
+ * one inspect call (none for a container that got the host ports it asked
+ * for by number and is about to be probed), and their health checked in
+ * parallel. A failed service stops its dependants and nothing else.
  */
 import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
-import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortReport, ProjectReport, ServiceReport } from '../model.js';
+import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { LABELS } from '../project.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
@@ -83,10 +84,13 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     const acted = await Promise.all(
       level.map((service) => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed)),
     );
-    const containers = await discover(context, level, acted, (service) => {
+    const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf.get(service.name)!;
       // Unchanged and running: this run's observation is fresh, no need to ask again.
-      return step.op === 'noop' ? step.container : undefined;
+      if (step.op === 'noop') return step.container;
+      // Just created on ports it asked for by number, and about to be probed through them: a
+      // passing probe proves it runs, and a failing one checks whether it exited.
+      return 'published' in outcome && outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
     });
     await Promise.all(
       level.map(async (service, index) => {
@@ -114,7 +118,24 @@ function withoutNetwork(service: DesiredService): DesiredService {
   return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: 'default' } } };
 }
 
-type Acted = { id: string } | { error: CidxError };
+type Acted = { id: string; published?: PortBinding[] | undefined } | { error: CidxError };
+
+/** A container cidx has just started, as an inspect would describe it. */
+function justCreated(context: ExecuteContext, service: DesiredService, id: string, published: PortBinding[]): ObservedContainer {
+  return {
+    id,
+    name: service.spec.name,
+    service: service.name,
+    projectId: context.project.id,
+    configHash: service.hash,
+    image: service.spec.image,
+    state: 'running',
+    exitCode: undefined,
+    startedAt: undefined,
+    ports: published,
+    labels: service.spec.labels,
+  };
+}
 
 async function actOn(context: ExecuteContext, service: DesiredService, step: Step, failed: Set<string>): Promise<Acted> {
   const blockedBy = service.dependsOn.filter((dep) => failed.has(dep));
@@ -133,10 +154,10 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
       case 'recreate':
         context.onProgress?.(service.name, 'recreating');
         await runtime.remove([step.container!.id]);
-        return { id: await runService(hooks, { ...context, service, previous: step.container }) };
+        return await runService(hooks, { ...context, service, previous: step.container });
       case 'create':
         context.onProgress?.(service.name, 'creating');
-        return { id: await runService(hooks, { ...context, service, previous: undefined }) };
+        return await runService(hooks, { ...context, service, previous: undefined });
       default:
         throw new Error(`unexpected step ${step.op} for a declared service`);
     }
@@ -155,13 +176,13 @@ async function discover(
   context: ExecuteContext,
   level: DesiredService[],
   acted: Acted[],
-  alreadyKnown: (service: DesiredService) => ObservedContainer | undefined,
+  alreadyKnown: (service: DesiredService, outcome: Extract<Acted, { id: string }>) => ObservedContainer | undefined,
 ): Promise<Map<string, ObservedContainer>> {
   const found = new Map<string, ObservedContainer>();
   const wanted = level.flatMap((service, index) => {
     const outcome = acted[index]!;
     if (!('id' in outcome)) return [];
-    const known = alreadyKnown(service);
+    const known = alreadyKnown(service, outcome);
     if (known && portsPublished(service, known)) {
       found.set(service.name, known);
       return [];

@@ -7,14 +7,24 @@
  */
 import pRetry from 'p-retry';
 import type { CidxHooks, ServiceContext } from '../hooks.js';
-import type { PortAssignment, PortRequest } from '../model.js';
+import type { PortAssignment, PortBinding, PortRequest } from '../model.js';
 import { hasCode } from '../errors.js';
 import { NameConflictError, type PortRefusedError } from '../runtime.js';
 
 /** Refusals tolerated per service before giving up: each one removes at least one candidate. */
 const MAX_ATTEMPTS = 8;
 
-export async function runService(hooks: CidxHooks, context: ServiceContext): Promise<string> {
+export interface RunOutcome {
+  id: string;
+  /**
+   * The bindings, when every port was asked for by number: the engine binds
+   * exactly those or refuses, so they are known without asking it again.
+   * Absent when it chose any port itself, or the container was adopted.
+   */
+  published?: PortBinding[];
+}
+
+export async function runService(hooks: CidxHooks, context: ServiceContext): Promise<RunOutcome> {
   const { service, runtime } = context;
   const initial: PortRequest[] = service.spec.ports.map(({ name, container }) => ({
     name,
@@ -26,10 +36,12 @@ export async function runService(hooks: CidxHooks, context: ServiceContext): Pro
   for (let attempt = 1; ; attempt++) {
     context.signal.throwIfAborted();
     try {
-      const { id } = await runtime.run(service.spec, toAssignments(requests));
-      return id;
+      const assignments = toAssignments(requests);
+      const { id } = await runtime.run(service.spec, assignments);
+      const explicit = assignments.every((assignment) => assignment.hostPort !== undefined);
+      return explicit ? { id, published: assignments.map(({ container, hostIp, hostPort }) => ({ container, hostIp, hostPort: hostPort! })) } : { id };
     } catch (error) {
-      if (hasCode(error, 'NAME_CONFLICT')) return adopt(context);
+      if (hasCode(error, 'NAME_CONFLICT')) return { id: await adopt(context) };
       if (!hasCode(error, 'PORT_REFUSED') || attempt >= MAX_ATTEMPTS) throw error;
       const refused = (error as PortRefusedError).port;
       const revised = await hooks.portRefused.promise(requests, { ...context, port: refused, message: error.message });

@@ -145,7 +145,7 @@ for (const runtime of RUNTIMES) {
     t.like(service(report, 'broken'), { action: 'failed', healthy: false, error: { code: 'SERVICE_EXITED' } });
     t.like(service(report, 'dependant'), { action: 'skipped', healthy: false, container: null, error: { code: 'DEPENDENCY_FAILED' } });
     t.regex(service(report, 'dependant').error?.message ?? '', /broken/);
-    t.like(service(report, 'solo'), { action: 'created', state: 'running', healthy: true });
+    t.like(service(report, 'solo'), { action: 'created', state: 'running', healthy: true }, run.describe());
     const containers = await projectContainers(runtime, project.id);
     t.deepEqual(containers.map((container) => container.Config.Labels?.['io.cidx.service']).sort(), ['broken', 'solo'], 'dependant must have no container');
   });
