@@ -11,7 +11,7 @@ import { CIDX_BIN, timed } from './exec.js';
 export interface BuildInfo {
   /** `git describe --always --dirty`, or null outside a checkout. */
   revision: string | null;
-  /** What bin/cidx.js imports, relative to the repo. */
+  /** What bin/cidx.js loads, relative to the repo. */
   entry: string | null;
   warnings: string[];
 }
@@ -22,7 +22,7 @@ export async function buildInfo(): Promise<BuildInfo> {
   const git = await timed('git', ['describe', '--always', '--dirty', '--abbrev=12'], { cwd: repo, timeout: 10_000 }).catch(() => undefined);
   const info: BuildInfo = { revision: git?.exitCode === 0 ? git.stdout.trim() : null, entry: null, warnings: [] };
   const launcher = readFileSync(CIDX_BIN, 'utf8');
-  const imported = /from\s+['"](\.[^'"]+)['"]/.exec(launcher)?.[1];
+  const imported = /(?:from\s+|require\()['"](\.[^'"]+)['"]/.exec(launcher)?.[1];
   if (!imported) return info;
   const entry = path.resolve(path.dirname(CIDX_BIN), imported);
   info.entry = path.relative(repo, entry);
