@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildInfo } from './lib/build-info.js';
 import { CIDX_BIN, log, stopping, timed, type Runtime } from './lib/exec.js';
-import { describeMachine, machineLine, type Machine } from './lib/machine.js';
+import { describeMachine, extraCaCertsNote, machineLine, type Machine } from './lib/machine.js';
 import { coldRows, noopRows, portRows, scaleRows, TARGETS } from './lib/rows.js';
 import { Sandbox } from './lib/sandbox.js';
 import { IMAGE, PUBLISHED_PORTS, SERVICES } from './lib/services.js';
@@ -207,7 +207,8 @@ async function main(argv: string[]): Promise<number> {
   const measured = rows.filter((row) => row.pass !== null);
   const failed = measured.filter((row) => row.pass === false);
   const summary = `${measured.length - failed.length}/${measured.length} targets met`;
-  process.stdout.write(`${header.join('\n')}\n\n${table}\n\n${summary}\n`);
+  const note = extraCaCertsNote(machine);
+  process.stdout.write(`${header.join('\n')}\n\n${table}\n\n${summary}\n${note ? `${note}\n` : ''}`);
 
   const file = writeResults({
     schema: 1,
