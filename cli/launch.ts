@@ -22,10 +22,11 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { IMPORT_HOOK } from '../core/import-module.js';
 import { cacheDir } from '../core/state-dirs.js';
+import { valueOptionSpellings } from './options.js';
 
 const BUNDLE = fileURLToPath(new URL('../bundle/cidx.cjs', import.meta.url));
 /** Options that take a value: the word after them is not the command. Only the cache key depends on this. */
-const VALUE_OPTIONS = new Set(['-c', '--config', '--runtime', '--format', '--tail']);
+const VALUE_OPTIONS = valueOptionSpellings();
 /** Caches of other builds (an upgrade, another install) are deleted once this old. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 

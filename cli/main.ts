@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
 import { messages } from './messages.js';
+import { OPTIONS } from './options.js';
 import { styler } from './style.js';
 
 export interface CliOptions {
@@ -54,20 +55,7 @@ function parse(argv: string[]) {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        runtime: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        volumes: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        debug: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        tail: { type: 'string' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     throw new CidxError('USAGE', (error as Error).message.replace(/\. To specify.*$/s, ''));
