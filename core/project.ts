@@ -9,9 +9,12 @@ export const LABELS = Object.freeze({
   root: 'io.cidx.root',
   service: 'io.cidx.service',
   configHash: 'io.cidx.config-hash',
-  /** `default` on a container that had to go on the runtime's default network (see reconcile/execute.ts). */
+  /** `ON_DEFAULT_NETWORK` on a container that had to go on the runtime's default network (see reconcile/execute.ts). */
   network: 'io.cidx.network',
 });
+
+/** Value of `LABELS.network` for a container created while the project network could not be. */
+export const ON_DEFAULT_NETWORK = 'default';
 
 /** Short stable hash of the project root: the same path always gives the same id. */
 export function projectId(root: string): string {

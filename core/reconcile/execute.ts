@@ -9,11 +9,11 @@ import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
-import { LABELS } from '../project.js';
+import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
-import { runService } from './run-service.js';
+import { runService, type RunOutcome } from './run-service.js';
 
 export interface ExecuteContext extends ReportContext {
   hooks: CidxHooks;
@@ -90,7 +90,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
       if (step.op === 'noop') return step.container;
       // Just created on ports it asked for by number, and about to be probed through them: a
       // passing probe proves it runs, and a failing one checks whether it exited.
-      return 'published' in outcome && outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
+      return outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
     });
     await Promise.all(
       level.map(async (service, index) => {
@@ -115,10 +115,10 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
  * `plan` say where it runs. `cidx down` then `apply` puts it on the network.
  */
 function withoutNetwork(service: DesiredService): DesiredService {
-  return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: 'default' } } };
+  return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: ON_DEFAULT_NETWORK } } };
 }
 
-type Acted = { id: string; published?: PortBinding[] | undefined } | { error: CidxError };
+type Acted = RunOutcome | { error: CidxError };
 
 /** A container cidx has just started, as an inspect would describe it. */
 function justCreated(context: ExecuteContext, service: DesiredService, id: string, published: PortBinding[]): ObservedContainer {
@@ -176,7 +176,7 @@ async function discover(
   context: ExecuteContext,
   level: DesiredService[],
   acted: Acted[],
-  alreadyKnown: (service: DesiredService, outcome: Extract<Acted, { id: string }>) => ObservedContainer | undefined,
+  alreadyKnown: (service: DesiredService, outcome: RunOutcome) => ObservedContainer | undefined,
 ): Promise<Map<string, ObservedContainer>> {
   const found = new Map<string, ObservedContainer>();
   const wanted = level.flatMap((service, index) => {

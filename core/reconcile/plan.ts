@@ -3,7 +3,7 @@
  * steps. `cidx plan` prints these steps; `cidx apply` executes exactly them.
  */
 import type { DesiredService, ObservedContainer } from '../model.js';
-import { LABELS } from '../project.js';
+import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
 
 /** The closed set of operations. */
@@ -65,7 +65,7 @@ function planService(service: DesiredService, containers: ObservedContainer[]): 
 
 /** Created while the project network could not be (see reconcile/execute.ts). */
 function onDefaultNetwork(container: ObservedContainer): boolean {
-  return container.labels[LABELS.network] === 'default';
+  return container.labels[LABELS.network] === ON_DEFAULT_NETWORK;
 }
 
 function driftReason(service: DesiredService, container: ObservedContainer): string {
