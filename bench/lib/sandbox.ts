@@ -164,9 +164,11 @@ function wipeRuntime(runtime: Runtime, target: WipeTarget): string[] {
       problems.push(`${runtime} rm: ${String(removed.stderr).trim()}`);
     }
   }
-  // Networks after their containers: the floor's carry the bench label, cidx's are named after the project.
-  const networks = new Set(lines(call(runtime, ['network', 'ls', '-q', '--filter', `label=${target.label}`]).stdout));
-  for (const id of target.projectIds) for (const network of lines(call(runtime, ['network', 'ls', '-q', '--filter', `name=^cidx-${id}$`]).stdout)) networks.add(network);
+  // Networks after their containers: the floor's carry the bench label; cidx's are labelled with
+  // their project, listed in one call and kept only for this bench's projects.
+  const networks = new Set(lines(call(runtime, ['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${target.label}`]).stdout));
+  const cidxNetworks = lines(call(runtime, ['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${CIDX_PROJECT_LABEL}`]).stdout);
+  for (const name of cidxNetworks) if (target.projectIds.has(name.replace(/^cidx-/, ''))) networks.add(name);
   if (networks.size) {
     const removed = call(runtime, ['network', 'rm', ...networks]);
     if (removed.exitCode !== 0) problems.push(`${runtime} network rm: ${String(removed.stderr).trim()}`);
