@@ -69,7 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"
-    process.stderr.write(`\n${signal}: stopping…\n`);
+    // Like Terraform: a runtime call in flight (a `run` may be pulling an image) is left to finish,
+    // so no half-made container is left behind; nothing new is started after it.
+    const now = signal === 'SIGINT' ? 'press Ctrl-C again to quit now' : 'signal again to quit now';
+    process.stderr.write(`\n${signal}: stopping once the runtime calls in flight return (${now})…\n`);
     controller.abort(new CidxError('INTERRUPTED', messages.interrupted));
   };
   process.on('SIGINT', onSignal);

@@ -4,7 +4,7 @@
  * argument array to execa: no shell.
  */
 import { constants } from 'node:fs';
-import { access, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 
@@ -144,6 +144,13 @@ export interface RuntimeShim {
   env: Record<string, string>;
   /** Resolves once cidx has started `<runtime> run` (polled every 10 ms; rejects after `withinMs`). */
   runStarted(withinMs?: number): Promise<void>;
+  /**
+   * When the first `<runtime> run` returned (epoch ms), or undefined while it
+   * is still in flight. Only with `interruptFirstRunAfter` or `delayFirstRun`.
+   */
+  runFinishedAt(): Promise<number | undefined>;
+  /** Resolves once the first `<runtime> run` has returned (rejects after `withinMs`). */
+  runFinished(withinMs?: number): Promise<void>;
 }
 
 export interface RuntimeShimOptions {
@@ -154,6 +161,8 @@ export interface RuntimeShimOptions {
    * shim, so a busy test process cannot make it late. Default: no signal.
    */
   interruptFirstRunAfter?: number;
+  /** The first `<runtime> run` waits this many seconds before reaching the engine: plays a slow pull. */
+  delayFirstRun?: number;
   /**
    * `network create` fails with this message on stderr (exit 1) instead of
    * reaching the engine: plays an engine that has no address pool left,
@@ -164,34 +173,46 @@ export interface RuntimeShimOptions {
 
 /**
  * A `docker`/`podman` in `dir` that drops a marker file when called with
- * `run`, then execs the real binary in its place (same pid, same process
- * group). Lets a test see, or interrupt, the moment a `run` is in flight.
+ * `run`, then passes the call to the real binary. Every call but the first
+ * `run` execs it (same pid, same process group). The first `run`, when it is
+ * to be interrupted or delayed, is run as a child instead, so the shim can
+ * mark when it returned: a test can then tell waiting for it from dawdling.
  */
 export async function runtimeShim(runtime: Runtime, dir: string, options: RuntimeShimOptions = {}): Promise<RuntimeShim> {
   const real = await binaryPath(runtime);
   const marker = path.join(dir, `${runtime}-run-started`);
+  const finished = path.join(dir, `${runtime}-run-finished`);
   // A terminal signals the foreground job's process group: the one cidx (the shim's parent) leads,
   // which holds the shim too unless cidx runs its CLIs in groups of their own.
   const interrupt = options.interruptFirstRunAfter === undefined ? [] : [`  (sleep ${options.interruptFirstRunAfter}; kill -INT -"$(ps -o pgid= -p "$PPID" | tr -d ' ')") &`];
+  const delay = options.delayFirstRun === undefined ? [] : [`  sleep ${options.delayFirstRun}`];
+  const watched = interrupt.length > 0 || delay.length > 0;
+  const firstRun = watched ? [...interrupt, ...delay, `  '${real}' "$@"`, '  status=$?', `  : > '${finished}'`, '  exit $status'] : [];
   const failNetwork =
     options.failNetworkCreate === undefined
       ? []
       : [`if [ "$1" = network ] && [ "$2" = create ]; then`, `  printf '%s\\n' '${options.failNetworkCreate.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
-  const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...interrupt, 'fi', `exec '${real}' "$@"`, ''].join('\n');
+  const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
+  const waitFor = async (file: string, what: string, withinMs: number) => {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      try {
+        await access(file);
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`${what} within ${withinMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  };
   return {
     env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
-    async runStarted(withinMs = 60_000) {
-      const deadline = Date.now() + withinMs;
-      for (;;) {
-        try {
-          await access(marker);
-          return;
-        } catch {
-          if (Date.now() > deadline) throw new Error(`cidx did not call \`${runtime} run\` within ${withinMs} ms`);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      }
+    runStarted: (withinMs = 60_000) => waitFor(marker, `cidx did not call \`${runtime} run\``, withinMs),
+    runFinished: (withinMs = 60_000) => waitFor(finished, `the first \`${runtime} run\` did not return`, withinMs),
+    async runFinishedAt() {
+      if (!watched) throw new Error('runFinishedAt needs interruptFirstRunAfter or delayFirstRun');
+      return (await stat(finished).catch(() => undefined))?.mtimeMs;
     },
   };
 }

@@ -82,12 +82,18 @@ for (const runtime of RUNTIMES) {
 
   test(`${runtime}: Ctrl-C while \`${runtime} run\` is in flight exits 130 as interrupted, stops no service, and the next apply converges`, withProject, webService(), async (t, project) => {
     // A terminal's Ctrl-C signals the whole foreground process group: cidx and the runtime CLI it is waiting on.
-    // The shim sends it 50 ms into the first \`${runtime} run\`, while that call is in flight.
+    // The shim sends it 50 ms into the first `${runtime} run`, while that call is in flight.
     const shim = await runtimeShim(runtime, path.dirname(project.root), { interruptFirstRunAfter: 0.05 });
-    const { value: stopped, ms } = await timed(() => project.spawn(['apply', '--runtime', runtime], { processGroup: true, env: shim.env }).result);
+    const stopped = await project.spawn(['apply', '--runtime', runtime], { processGroup: true, env: shim.env }).result;
+    const exitedAt = Date.now();
     await shim.runStarted(0);
     t.is(stopped.exitCode, 130, stopped.describe());
-    t.true(ms < 15_000, `cidx took ${Math.round(ms)} ms in all: it did not stop at the SIGINT`);
+    // The `run` in flight is waited for (it may be pulling an image; cutting it short could leave half a
+    // container), however slow a loaded engine is. What follows it must not be: nothing new starts.
+    const runReturnedAt = await shim.runFinishedAt();
+    t.not(runReturnedAt, undefined, `cidx exited before the \`${runtime} run\` in flight returned\n${stopped.describe()}`);
+    const after = exitedAt - (runReturnedAt ?? exitedAt);
+    t.true(after < STOP_WITHIN_MS, `cidx went on for ${Math.round(after)} ms after the \`${runtime} run\` in flight returned: it did not stop at the SIGINT\n${stopped.describe()}`);
     t.regex(stopped.stderr, /error\[INTERRUPTED\]/, `an interruption is reported as one, not as the runtime call it cut short\n${stopped.describe()}`);
     t.notRegex(stopped.stderr, STACK_LINE, 'an interruption prints no stack trace');
 
@@ -102,6 +108,27 @@ for (const runtime of RUNTIMES) {
 
     const report = await applyOk(t, project, runtime);
     for (const entry of report.services) t.like(entry, { state: 'running', healthy: true }, entry.name);
+    await assertOnePerService(t, runtime, project, ['web']);
+  });
+
+  test(`${runtime}: a second Ctrl-C quits at once, without waiting for the \`${runtime} run\` in flight; the next apply adopts what it made`, withProject, webService(), async (t, project) => {
+    // The first `run` dawdles 4 s before reaching the engine, as a slow image pull would.
+    const shim = await runtimeShim(runtime, path.dirname(project.root), { delayFirstRun: 4 });
+    const running = project.spawn(['apply', '--runtime', runtime], { env: shim.env });
+    await shim.runStarted();
+    t.true(running.kill('SIGINT'));
+    await running.stderrLine(/SIGINT: stopping once the runtime calls in flight return \(press Ctrl-C again to quit now\)/);
+    t.true(running.kill('SIGINT'));
+    const { value: stopped, ms } = await timed(() => running.result);
+    t.is(stopped.exitCode, 130, stopped.describe());
+    t.true(ms < STOP_WITHIN_MS, `cidx took ${Math.round(ms)} ms to quit after the second SIGINT`);
+    t.is(await shim.runFinishedAt(), undefined, 'cidx waited for the `run` in flight after all');
+
+    // The abandoned `run` goes on in its own process group and makes the container; the next apply
+    // takes over the lock the quitting cidx left and adopts that container instead of making another.
+    await shim.runFinished();
+    const report = await applyOk(t, project, runtime);
+    t.like(service(report, 'web'), { state: 'running', healthy: true, action: 'unchanged' });
     await assertOnePerService(t, runtime, project, ['web']);
   });
 
