@@ -110,8 +110,19 @@ export async function removeProjectResources(runtime: Runtime, projectId: string
     const removed = await run(['volume', 'rm', '-f', ...volumes]);
     if (removed.failed) throw new Error(`${runtime}: removing volumes of ${projectId} failed: ${removed.stderr || removed.shortMessage}`);
   }
-  // The project network (absent when cidx down already removed it, or nothing was created).
-  await run(['network', 'rm', `cidx-${projectId}`]);
+  // The project network, if any: listed first, because a failing `podman network rm` still waits for
+  // Podman's network lock, and most tests use one runtime, so the other has none to remove.
+  const networks = await projectNetworks(runtime, projectId);
+  if (networks.length) {
+    const removed = await run(['network', 'rm', ...networks]);
+    if (removed.failed) throw new Error(`${runtime}: removing network of ${projectId} failed: ${removed.stderr || removed.shortMessage}`);
+  }
+}
+
+/** The networks cidx made for the project (at most one), found by label. */
+export async function projectNetworks(runtime: Runtime, projectId: string): Promise<string[]> {
+  const { stdout } = await execa(runtime, ['network', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${projectId}`], { timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
+  return lines(stdout);
 }
 
 /** Last resort when the worker is being killed (ava timeout, Ctrl-C): synchronous, best effort. */
@@ -122,7 +133,8 @@ export function removeProjectResourcesSync(runtime: Runtime, projectId: string):
   if (ids.length) run(['rm', '-f', '-v', ...ids]);
   const volumes = lines(String(run(['volume', 'ls', '-q', '--filter', `name=${prefix}`]).stdout ?? '')).filter((name) => name.startsWith(prefix));
   if (volumes.length) run(['volume', 'rm', '-f', ...volumes]);
-  run(['network', 'rm', `cidx-${projectId}`]);
+  const networks = lines(String(run(['network', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${projectId}`]).stdout ?? ''));
+  if (networks.length) run(['network', 'rm', ...networks]);
 }
 
 /** Absolute path of the runtime's binary on PATH. */
