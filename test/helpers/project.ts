@@ -254,12 +254,37 @@ export async function createProject(config: ConfigSource, options: ProjectOption
 
 export type ProjectImplementation = (t: ExecutionContext, project: TestProject) => Promise<void>;
 
+/**
+ * How many `withProject` tests one worker runs at once. ava starts every test
+ * of a file together; unbounded, a file's twenty-odd tests queue up inside
+ * the engines, whose network and port set-up is serialised (a `docker network
+ * create` took 18 s, against 70 ms alone). Then a bound on how soon cidx acts
+ * measures the test suite's own load, not cidx. Override: CIDX_TEST_AT_ONCE.
+ */
+const AT_ONCE = Math.max(1, Number(process.env.CIDX_TEST_AT_ONCE) || 3);
+let running = 0;
+const queued: Array<() => void> = [];
+
+async function takeSlot(): Promise<() => void> {
+  if (running >= AT_ONCE) await new Promise<void>((resolve) => queued.push(resolve));
+  running++;
+  return () => {
+    running--;
+    queued.shift()?.();
+  };
+}
+
 /** ava macro: `test(title, withProject, config, async (t, project) => {...})`. */
 export const withProject = test.macro(async (t, config: ConfigSource, implementation: ProjectImplementation) => {
-  const project = await createProject(config);
+  const release = await takeSlot();
   try {
-    await implementation(t, project);
+    const project = await createProject(config);
+    try {
+      await implementation(t, project);
+    } finally {
+      await project.cleanup();
+    }
   } finally {
-    await project.cleanup();
+    release();
   }
 });
