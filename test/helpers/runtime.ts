@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
+import { eventually } from './net.js';
 
 export type Runtime = 'docker' | 'podman';
 
@@ -121,8 +122,12 @@ export async function removeProjectResources(runtime: Runtime, projectId: string
 
 /** The networks cidx made for the project (at most one), found by label. */
 export async function projectNetworks(runtime: Runtime, projectId: string): Promise<string[]> {
-  const { stdout } = await execa(runtime, ['network', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${projectId}`], { timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
+  const { stdout } = await execa(runtime, listNetworks(projectId), { timeout: CALL_TIMEOUT_MS, stdin: 'ignore' });
   return lines(stdout);
+}
+
+function listNetworks(projectId: string): string[] {
+  return ['network', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${projectId}`];
 }
 
 /** Last resort when the worker is being killed (ava timeout, Ctrl-C): synchronous, best effort. */
@@ -133,7 +138,7 @@ export function removeProjectResourcesSync(runtime: Runtime, projectId: string):
   if (ids.length) run(['rm', '-f', '-v', ...ids]);
   const volumes = lines(String(run(['volume', 'ls', '-q', '--filter', `name=${prefix}`]).stdout ?? '')).filter((name) => name.startsWith(prefix));
   if (volumes.length) run(['volume', 'rm', '-f', ...volumes]);
-  const networks = lines(String(run(['network', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${projectId}`]).stdout ?? ''));
+  const networks = lines(String(run(listNetworks(projectId)).stdout ?? ''));
   if (networks.length) run(['network', 'rm', ...networks]);
 }
 
@@ -206,18 +211,8 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
       : [`if [ "$1" = network ] && [ "$2" = create ]; then`, `  printf '%s\\n' '${options.failNetworkCreate.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
   const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
-  const waitFor = async (file: string, what: string, withinMs: number) => {
-    const deadline = Date.now() + withinMs;
-    for (;;) {
-      try {
-        await access(file);
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`${what} within ${withinMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-  };
+  const waitFor = (file: string, what: string, withinMs: number) =>
+    eventually(() => access(file).catch(() => Promise.reject(new Error(`${what} within ${withinMs} ms`))), withinMs, 10);
   return {
     env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
     runStarted: (withinMs = 60_000) => waitFor(marker, `cidx did not call \`${runtime} run\``, withinMs),
