@@ -49,8 +49,13 @@ export class CliRuntime implements ContainerRuntime {
     this.engineHost = dialect.engineHost(env);
   }
 
-  /** Runs the CLI; throws a classified CidxError unless `allowFailure`. */
-  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; what?: string } = {}): Promise<CliResult> {
+  /**
+   * Runs the CLI; throws a classified CidxError unless `allowFailure`, or
+   * unless the failure's stderr matches `expected` (an answer, not an error:
+   * "no such container" to a remove). Classified from this one call: a
+   * failing command is never run again just to get its error.
+   */
+  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; expected?: RegExp; what?: string } = {}): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
     const result = await execa(this.binary, args, {
       reject: false,
@@ -67,7 +72,7 @@ export class CliRuntime implements ContainerRuntime {
       stdout: typeof result.stdout === 'string' ? result.stdout : '',
       stderr: typeof result.stderr === 'string' ? result.stderr : '',
     };
-    if (result.failed && !options.allowFailure) {
+    if (result.failed && !options.allowFailure && !options.expected?.test(outcome.stderr)) {
       const spawnError = (result as { code?: string }).code ?? (result.cause as NodeJS.ErrnoException | undefined)?.code;
       throw classifyFailure({
         runtime: this.name,
@@ -141,12 +146,8 @@ export class CliRuntime implements ContainerRuntime {
   async inspect(ids: string[]): Promise<ObservedContainer[]> {
     if (ids.length === 0) return [];
     // A container removed between ps and inspect makes inspect exit 1 but still print the others.
-    const result = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, allowFailure: true });
-    if (result.exitCode !== 0 && !result.stdout.trim().startsWith('[')) {
-      if (/no such (container|object)/i.test(result.stderr)) return [];
-      await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS }); // rethrow classified
-    }
-    return parseInspect(result.stdout || '[]');
+    const result = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, expected: /no such (container|object)/i });
+    return parseInspect(result.stdout.trim() || '[]');
   }
 
   async run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }> {
@@ -179,10 +180,8 @@ export class CliRuntime implements ContainerRuntime {
 
   async remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const result = await this.cli(['rm', '-f', '-v', ...ids], { allowFailure: true });
-    if (result.exitCode !== 0 && !/no such container|no container with name or id/i.test(result.stderr)) {
-      await this.cli(['rm', '-f', '-v', ...ids], { what: 'removing containers' });
-    }
+    // Already gone is what was asked for.
+    await this.cli(['rm', '-f', '-v', ...ids], { what: 'removing containers', expected: /no such container|no container with name or id/i });
   }
 
   async listVolumes(prefix: string): Promise<string[]> {
@@ -197,10 +196,9 @@ export class CliRuntime implements ContainerRuntime {
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
     const args = ['network', 'create'];
     for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
-    const result = await this.cli([...args, name], { allowFailure: true, timeout: QUERY_TIMEOUT_MS });
-    // Exists already (an earlier apply, or a concurrent one): that is the goal.
-    if (result.exitCode === 0 || /already exists|network with name .* exists|in use/i.test(result.stderr)) return;
-    await this.cli([...args, name], { what: `creating network ${name}` });
+    // Exists already (an earlier apply, or a concurrent one): that is the goal. No time limit, like
+    // every call that changes something: under load an engine sets networks up one at a time.
+    await this.cli([...args, name], { what: `creating network ${name}`, expected: /already exists|network with name .* exists|in use/i });
   }
 
   async removeNetwork(name: string): Promise<void> {
