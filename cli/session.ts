@@ -1,18 +1,25 @@
 /** Opens a core session with the built-in plugins: the one place the CLI wires plugins into the core. */
-import { openSession, type Session, type SessionOptions } from '../core/session.js';
+import { openProjectSession, openSession, type ProjectSession, type Session, type SessionOptions } from '../core/session.js';
 import { builtinPlugins } from '../plugins/index.js';
 import type { CommandContext } from './main.js';
 import { styler } from './style.js';
 
-export async function cliSession(context: CommandContext, command: string, extra: Pick<SessionOptions, 'allowMissingConfig' | 'ignoreConfig'> = {}): Promise<Session> {
-  const session = await openSession({
-    ...extra,
-    command,
-    plugins: builtinPlugins(),
-    configFile: context.options.config,
-    runtime: context.options.runtime,
-    signal: context.signal,
-  });
+type Extra = Pick<SessionOptions, 'allowMissingConfig' | 'ignoreConfig'>;
+
+export async function cliSession(context: CommandContext, command: string, extra: Extra = {}): Promise<Session> {
+  return withWarningsLogged(context, await openSession(sessionOptions(context, command, extra)));
+}
+
+/** Without choosing a runtime: for `doctor`, which must report when none answers rather than stop. */
+export async function cliProjectSession(context: CommandContext, command: string, extra: Extra = {}): Promise<ProjectSession> {
+  return withWarningsLogged(context, await openProjectSession(sessionOptions(context, command, extra)));
+}
+
+function sessionOptions(context: CommandContext, command: string, extra: Extra): SessionOptions {
+  return { ...extra, command, plugins: builtinPlugins(), configFile: context.options.config, runtime: context.options.runtime, signal: context.signal };
+}
+
+function withWarningsLogged<T extends ProjectSession>(context: CommandContext, session: T): T {
   const err = styler(process.stderr);
   for (const warning of session.warnings) context.log(err('yellow', `warning: ${warning}`));
   return session;

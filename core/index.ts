@@ -24,7 +24,7 @@ export { type ContainerRuntime, type RuntimeDescription, PortRefusedError, NameC
 export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { validateConfig } from './config/validate.js';
-export { openSession, type Session, type SessionOptions } from './session.js';
+export { openProjectSession, openSession, requestedRuntime, type ProjectSession, type Session, type SessionOptions } from './session.js';
 export { applyProject, planProject, statusProject, downProject, type ProjectPlan, type DownResult } from './operations.js';
 export { plan, type Step, type StepOp } from './reconcile/plan.js';
 export { pickBinding, reachableHost } from './reconcile/report.js';

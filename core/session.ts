@@ -27,13 +27,37 @@ export interface SessionOptions {
   ignoreConfig?: boolean;
 }
 
-export interface Session extends ProjectContext {
+/** A session before a runtime is chosen: what `doctor` needs, which must work when none answers. */
+export interface ProjectSession extends ProjectContext {
   hooks: CidxHooks;
-  runtime: ContainerRuntime;
   warnings: string[];
 }
 
+export interface Session extends ProjectSession {
+  runtime: ContainerRuntime;
+}
+
+/** The runtime asked for: `--runtime`, else CIDX_RUNTIME, else the config's `runtime`. */
+export function requestedRuntime(flag: string | undefined, configured: string): string {
+  return flag ?? process.env.CIDX_RUNTIME ?? configured;
+}
+
 export async function openSession(options: SessionOptions): Promise<Session> {
+  const session = await openProjectSession(options);
+  const requested = requestedRuntime(options.runtime, session.config.runtime);
+  const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested });
+  if (!runtime) {
+    throw new CidxError(
+      'RUNTIME_UNAVAILABLE',
+      requested === 'auto' ? 'no container runtime answered (tried docker, then podman)' : `no plugin provides the runtime "${requested}"`,
+      requested === 'auto' ? {} : { hint: 'Built in: docker, podman, auto. Other names need a runtime plugin in the config\'s `plugins`.' },
+    );
+  }
+  return { ...session, runtime };
+}
+
+/** Config loaded, plugins applied, `configResolved` run; no runtime chosen yet. */
+export async function openProjectSession(options: SessionOptions): Promise<ProjectSession> {
   const emptyProject = async () =>
     (await import('./config/validate.js')).validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
   const { config, project, warnings } = await (options.ignoreConfig ? emptyProject() : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
@@ -53,14 +77,5 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     signal: options.signal ?? new AbortController().signal,
   };
   await hooks.configResolved.promise(context);
-  const requested = options.runtime ?? process.env.CIDX_RUNTIME ?? config.runtime;
-  const runtime = await hooks.resolveRuntime.promise({ ...context, requested });
-  if (!runtime) {
-    throw new CidxError(
-      'RUNTIME_UNAVAILABLE',
-      requested === 'auto' ? 'no container runtime answered (tried docker, then podman)' : `no plugin provides the runtime "${requested}"`,
-      requested === 'auto' ? {} : { hint: 'Built in: docker, podman, auto. Other names need a runtime plugin in the config\'s `plugins`.' },
-    );
-  }
-  return { ...context, hooks, runtime, warnings };
+  return { ...context, hooks, warnings };
 }

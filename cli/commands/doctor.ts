@@ -10,7 +10,8 @@ import { ExitCode, isCidxError } from '../../core/errors.js';
 import type { RuntimeDescription } from '../../core/runtime.js';
 import { cacheDir } from '../../core/state-dirs.js';
 import type { CommandContext } from '../main.js';
-import { cliSession } from '../session.js';
+import { requestedRuntime, type ProjectSession } from '../../core/session.js';
+import { cliProjectSession } from '../session.js';
 import { styler } from '../style.js';
 
 interface Check {
@@ -26,11 +27,11 @@ interface Check {
 export async function doctor(context: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const configCheck = await checkConfig(context);
-  const session = await cliSession(context, 'doctor', { ignoreConfig: true });
+  const session = await cliProjectSession(context, 'doctor', { ignoreConfig: true });
   const runtimes = await Promise.all(['docker', 'podman'].map((name) => checkRuntime(session, name)));
   checks.push(...runtimes, configCheck, await checkCache());
 
-  const wanted = context.options.runtime ?? process.env.CIDX_RUNTIME ?? (configCheck.facts?.runtime as string | undefined) ?? 'auto';
+  const wanted = requestedRuntime(context.options.runtime, (configCheck.facts?.runtime as string | undefined) ?? 'auto');
   const answering = runtimes.filter((check) => check.ok).map((check) => check.name);
   for (const check of runtimes) {
     if (check.ok) continue;
@@ -50,7 +51,7 @@ export async function doctor(context: CommandContext): Promise<number> {
   return checks.some((check) => check.severity === 'problem') ? ExitCode.failure : ExitCode.ok;
 }
 
-async function checkRuntime(session: Awaited<ReturnType<typeof cliSession>>, name: string): Promise<Check> {
+async function checkRuntime(session: ProjectSession, name: string): Promise<Check> {
   try {
     const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested: name });
     if (!runtime?.describe) return { name, ok: false, severity: 'problem', detail: 'no plugin can describe this runtime' };

@@ -171,6 +171,15 @@ test('doctor exits 1 with a fix when the runtime the config asks for does not an
   t.regex(run.stdout, /fix: /);
 });
 
+test('doctor with no runtime answering reports each one with a fix instead of stopping at the first', withProject, threeServicesConfig(), async (t, project) => {
+  const run = await project.cidx(['doctor'], { env: { DOCKER_HOST: 'tcp://127.0.0.1:1', CONTAINER_HOST: 'tcp://127.0.0.1:1' } });
+  t.is(run.exitCode, 1, run.describe());
+  t.notRegex(run.stderr, /RUNTIME_UNAVAILABLE/, run.describe());
+  t.regex(run.stdout, /✗ docker\s+cannot reach the docker engine at tcp:\/\/127\.0\.0\.1:1/, run.describe());
+  t.regex(run.stdout, /✗ podman\s+cannot reach the podman engine/, run.describe());
+  t.regex(run.stdout, /✓ config /, run.describe());
+});
+
 test('every command has its own --help, exit 0', withProject, threeServicesConfig(), async (t, project) => {
   for (const command of ['apply', 'plan', 'status', 'down', 'prune', 'init', 'port', 'env', 'logs', 'doctor']) {
     const run = await project.cidx([command, '--help']);
