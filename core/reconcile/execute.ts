@@ -70,11 +70,17 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
 
   // Services that stay as they are need nothing from their dependencies:
   // probe them all now, in parallel, instead of level by level.
+  // Each can be called off: a service skipped because a dependency failed never reads its probe,
+  // which would otherwise poll on until its health timeout and keep cidx from exiting.
   const earlyHealth = new Map<string, Promise<HealthOutcome>>();
+  const callOff = new Map<string, AbortController>();
   for (const service of desired) {
     const step = stepOf.get(service.name)!;
     if (step.op === 'noop' && step.container && portsPublished(service, step.container)) {
-      earlyHealth.set(service.name, probeHealth(context, service, step.container, portReports(service, step.container, runtime)));
+      const controller = new AbortController();
+      callOff.set(service.name, controller);
+      const probing = { ...context, signal: AbortSignal.any([context.signal, controller.signal]) };
+      earlyHealth.set(service.name, probeHealth(probing, service, step.container, portReports(service, step.container, runtime)));
     }
   }
 
@@ -95,6 +101,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     await Promise.all(
       level.map(async (service, index) => {
         const report = await finish(context, service, stepOf.get(service.name)!, acted[index]!, containers.get(service.name), earlyHealth.get(service.name));
+        callOff.get(service.name)?.abort(); // settled if finish read it; stopped if not
         if (report.error) failed.add(service.name);
         reports.set(service.name, report);
       }),

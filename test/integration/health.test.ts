@@ -8,7 +8,7 @@ import type { ProjectReport } from '../../core/model.js';
 import { httpGet } from '../helpers/net.js';
 import { withProject } from '../helpers/project.js';
 import { applyOk, service, STACK_LINE, timed } from '../helpers/reports.js';
-import { finishedAtMs, inspectContainers, projectContainerIds, projectContainers, projectVolumes, RUNTIMES, startedAtMs, TEST_IMAGE } from '../helpers/runtime.js';
+import { finishedAtMs, inspectContainers, projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeCli, startedAtMs, TEST_IMAGE } from '../helpers/runtime.js';
 
 /** An HTTP service on container port 8080 with an http probe on /healthz; `extra` is merged over it. */
 function web(extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Record<string, unknown> {
@@ -132,6 +132,26 @@ for (const runtime of RUNTIMES) {
     const gap = startedAtMs(app!) - startedAtMs(db!);
     t.true(gap >= 1_900, `app started ${gap} ms after db: before db could have been healthy`);
     t.true(startedAtMs(cache!) < startedAtMs(app!), 'cache (independent of db) did not start before app: it waited for db');
+  });
+
+  test.serial(`${runtime}: a running dependant skipped because its dependency failed is not probed on until its health timeout`, withProject, services({
+    base: web(),
+    dependant: web({ dependsOn: ['base'], health: { http: { port: 'http', path: '/healthz' }, timeout: '90s' } }),
+  }), async (t, project) => {
+    const first = await applyOk(t, project, runtime);
+    // The dependant keeps running, unchanged, but stops answering its probe; then its dependency breaks.
+    await runtimeCli(runtime, ['exec', service(first, 'dependant').container!.name, '/bin/busybox', 'rm', '/www/healthz']);
+    await project.writeConfig(services({
+      base: web({}, { EXIT_CODE: '3' }),
+      dependant: web({ dependsOn: ['base'], health: { http: { port: 'http', path: '/healthz' }, timeout: '90s' } }),
+    }));
+    const { value: run, ms } = await timed(() => project.cidx(['apply', '--json', '--runtime', runtime]));
+    t.is(run.exitCode, 1, run.describe());
+    const report = run.json<ProjectReport>();
+    t.like(service(report, 'base'), { action: 'failed', error: { code: 'SERVICE_EXITED' } });
+    t.like(service(report, 'dependant'), { action: 'skipped', error: { code: 'DEPENDENCY_FAILED' } });
+    // Its early probe was never going to be read: cidx must not wait out the 90 s polling it.
+    t.true(ms < 45_000, `cidx took ${Math.round(ms)} ms to exit after reporting\n${run.describe()}`);
   });
 
   test(`${runtime}: a failing dependency keeps its dependant from starting while an independent service comes up`, withProject, services({
