@@ -64,8 +64,9 @@ export async function transpileConfig(source: string, filepath: string): Promise
 export function isLocationFree(code: string): boolean {
   const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*(['"])([^'"]+)\1/g)].map((match) => match[2]!);
 
-  // import.meta.url must keep naming the config's own directory.
-  return !/\brequire\s*\(|\bimport\.meta\b/.test(code) && specifiers.every((specifier) => /^(node:|file:)/.test(specifier));
+  // import.meta.url must keep naming the config's own directory; an import() of a computed
+  // specifier (a template or a variable) cannot be checked, so it may be relative.
+  return !/\brequire\s*\(|\bimport\.meta\b|\bimport\s*\(\s*[^'"\s]/.test(code) && specifiers.every((specifier) => /^(node:|file:)/.test(specifier));
 }
 
 export async function loadTsConfig(filepath: string, content: string): Promise<unknown> {

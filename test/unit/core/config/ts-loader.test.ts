@@ -166,6 +166,9 @@ test('isLocationFree: only node: and file: imports can run from the cache', (t) 
   t.false(isLocationFree("import qdrant from 'cidx-preset-qdrant';\nexport default qdrant;"));
   t.false(isLocationFree("const p = await import('../shared.mjs');\nexport default p;"));
   t.false(isLocationFree("const x = require('./x');"));
+  t.false(isLocationFree("const p = await import(`./local-${process.env.STAGE}.mjs`);\nexport default p;"));
+  t.false(isLocationFree("const file = './shared.mjs';\nconst p = await import(file);\nexport default p;"));
+  t.true(isLocationFree("const os = await import('node:os');\nexport default os;"));
 });
 
 test.serial('a self-contained config is transpiled once into the cache and read from there next time', async (t) => {
