@@ -14,12 +14,13 @@
  * user's cache dir. Anything wrong with it (missing, rejected by V8, a
  * read-only dir) costs speed, never correctness.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { writeFileAtomicSync } from '../core/atomic-write.js';
 import { IMPORT_HOOK } from '../core/import-module.js';
 import { cacheDir } from '../core/state-dirs.js';
 import { valueOptionSpellings } from './options.js';
@@ -75,10 +76,7 @@ function readIfPresent(file: string): Buffer | undefined {
 
 function saveCache(buildDir: string, file: string, data: Buffer): void {
   try {
-    mkdirSync(buildDir, { recursive: true });
-    const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-    writeFileSync(temp, data);
-    renameSync(temp, file); // atomic: a concurrent reader sees the old cache or the new, never half
+    writeFileAtomicSync(file, data); // a concurrent reader sees the old cache or the new, never half
     removeStaleBuilds(path.dirname(buildDir), path.basename(buildDir));
   } catch {
     // A read-only or full cache dir only costs speed.

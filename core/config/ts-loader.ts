@@ -6,10 +6,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { importModule } from '../import-module.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { cacheDir } from '../state-dirs.js';
 
 /**
@@ -76,7 +77,7 @@ export async function loadTsConfig(filepath: string, content: string): Promise<u
 
   const code = await transpileConfig(content, filepath);
   if (isLocationFree(code)) {
-    await writeAtomically(cached, code).catch(() => undefined); // a read-only cache only costs speed
+    await writeFileAtomic(cached, code).catch(() => undefined); // a read-only cache only costs speed
     if (existsSync(cached)) return importDefault(cached);
   }
   // Transpile next to the config so its relative imports and node_modules resolve as for the .ts file.
@@ -95,9 +96,3 @@ export async function importDefault(file: string): Promise<unknown> {
   return module.default;
 }
 
-async function writeAtomically(file: string, code: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  await writeFile(temp, code);
-  await rename(temp, file);
-}

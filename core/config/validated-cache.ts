@@ -5,14 +5,15 @@
  * command); a miss validates as usual. Configs with plugins hold functions,
  * which cannot be hashed or stored, so they are always validated.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CidxConfig } from '../../schemas/config.js';
 import { projectIdentity } from '../project.js';
 import { cacheDir } from '../state-dirs.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { LoadedConfig } from './load.js';
 
 interface Entry {
@@ -59,14 +60,8 @@ export async function validateCached(raw: unknown, filepath: string): Promise<Lo
   const loaded = validateConfig(raw, filepath); // throws CONFIG_INVALID: invalid configs are never cached
   if (file && loaded.config.plugins.length === 0) {
     const entry: Entry = { config: loaded.config, warnings: loaded.warnings };
-    await writeAtomically(file, JSON.stringify(entry)).catch(() => undefined); // a cache must never fail a command
+    await writeFileAtomic(file, JSON.stringify(entry)).catch(() => undefined); // a cache must never fail a command
   }
   return loaded;
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
-}

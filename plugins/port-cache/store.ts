@@ -3,9 +3,9 @@
  * Written atomically (temp file + rename) so concurrent writers never leave a
  * torn file; a corrupt or foreign file reads as empty and is rewritten.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 
 /** service → port name → last known host port, and the runtime that published it. */
 export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string; runtime?: string }>>;
@@ -33,15 +33,7 @@ export async function readCache(file: string): Promise<CachedPorts> {
 
 export async function writeCache(file: string, root: string, services: CachedPorts): Promise<void> {
   const body: CacheFile = { version: 1, root, updatedAt: new Date().toISOString(), services };
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** Keeps only well-formed entries: the file is outside our control between runs. */
