@@ -55,7 +55,7 @@ export class CliRuntime implements ContainerRuntime {
    * "no such container" to a remove). Classified from this one call: a
    * failing command is never run again just to get its error.
    */
-  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; expected?: RegExp; what?: string } = {}): Promise<CliResult> {
+  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; expected?: RegExp; what?: string; image?: string } = {}): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
     const result = await execa(this.binary, args, {
       reject: false,
@@ -79,6 +79,7 @@ export class CliRuntime implements ContainerRuntime {
         binary: this.binary,
         args,
         what: options.what ?? `${this.name} ${args[0]}`,
+        image: options.image,
         stderr: outcome.stderr || (result.message ?? ""),
         spawnError,
         timedOut: Boolean(result.timedOut),
@@ -162,7 +163,7 @@ export class CliRuntime implements ContainerRuntime {
     }
     args.push(spec.image, ...(spec.command ?? []));
     try {
-      const { stdout } = await this.cli(args, { what: `starting ${spec.name}` });
+      const { stdout } = await this.cli(args, { what: `starting ${spec.name}`, image: spec.image });
       const id = stdout.trim().split('\n').pop()!.trim();
       return { id };
     } catch (error) {

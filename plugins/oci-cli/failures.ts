@@ -11,6 +11,8 @@ export interface Failure {
   args: string[];
   /** What cidx was doing, for the message: "starting cidx-1a2b-qdrant". */
   what: string;
+  /** The image a `run` was given, to name it when it cannot be had. */
+  image?: string | undefined;
   stderr: string;
   spawnError: string | undefined;
   timedOut: boolean;
@@ -78,19 +80,8 @@ export function classifyFailure(failure: Failure): CidxError {
     failure.args[0] === 'run' &&
     /unable to find image|pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|trying to pull|requested access to the resource is denied/i.test(text)
   ) {
-    const image = imageOf(failure.args);
-    return new CidxError('IMAGE_UNAVAILABLE', `image ${image} is not available to ${runtime} and could not be pulled`, { details: [short] });
+    return new CidxError('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
   }
   return new CidxError('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
 }
 
-/** The image is the first argument after the options of `run`. */
-function imageOf(args: string[]): string {
-  const withValue = new Set(['--name', '--label', '--env', '--publish', '--volume', '--network', '--network-alias']);
-  for (let i = 1; i < args.length; i++) {
-    const arg = args[i]!;
-    if (withValue.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return '?';
-}

@@ -73,7 +73,7 @@ const imageCases: Array<[string, 'docker' | 'podman', string]> = [
 ];
 for (const [key, runtime, image] of imageCases) {
   test(`${key}: IMAGE_UNAVAILABLE naming ${image}, not an unreachable engine`, (t) => {
-    const error = classifyFailure(failure(key, runtime));
+    const error = classifyFailure(failure(key, runtime, { image }));
     t.is(error.code, 'IMAGE_UNAVAILABLE');
     t.is(error.message, `image ${image} is not available to ${runtime} and could not be pulled`);
     t.is(error.details.length, 1);
@@ -81,9 +81,9 @@ for (const [key, runtime, image] of imageCases) {
   });
 }
 
-test('the image is found after every option that takes a value', (t) => {
-  const args = ['run', '-d', '--name', 'n', '--label', 'a=b', '--env', 'X=1', '--publish', '127.0.0.1::80/tcp', '--volume', 'v:/data', 'qdrant/qdrant:v9', '--flag'];
-  const error = classifyFailure({ ...failure('podmanMissingImage', 'podman'), args });
+test('the image named is the one the run was given, whatever its options', (t) => {
+  const args = ['run', '-d', '--name', 'n', '--label', 'a=b', '--network-alias', 'q', '--publish', '127.0.0.1::80/tcp', 'qdrant/qdrant:v9', '--flag'];
+  const error = classifyFailure({ ...failure('podmanMissingImage', 'podman'), args, image: 'qdrant/qdrant:v9' });
   t.is(error.message, 'image qdrant/qdrant:v9 is not available to podman and could not be pulled');
 });
 
