@@ -8,6 +8,7 @@
  */
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
 import { hasCode } from '../../core/errors.js';
+import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
@@ -34,7 +35,7 @@ export interface CliResult {
 
 /** How long a read-only call may take before the engine counts as unreachable. */
 const QUERY_TIMEOUT_MS = 30_000;
-const PROJECT_LABEL = 'io.cidx.project';
+const PROJECT_LABEL = LABELS.project;
 
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
@@ -106,7 +107,7 @@ export class CliRuntime implements ContainerRuntime {
    * leftovers) get one more inspect.
    */
   async listProject(projectId: string, expectedNames: string[] = []): Promise<ObservedContainer[]> {
-    if (this.dialect.listsWithPsJson) return this.listWithPsJson(`${PROJECT_LABEL}=${projectId}`);
+    if (this.dialect.listsWithPsJson) return this.listByLabel(`${PROJECT_LABEL}=${projectId}`);
     const [ids, named] = await Promise.all([
       this.idsByLabel(`${PROJECT_LABEL}=${projectId}`),
       this.inspect(expectedNames),

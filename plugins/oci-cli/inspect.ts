@@ -6,6 +6,7 @@
  * while a container is stopped.
  */
 import type { ContainerState, ObservedContainer, PortBinding } from '../../core/model.js';
+import { LABELS } from '../../core/project.js';
 
 interface RawBinding {
   HostIp?: string;
@@ -47,6 +48,11 @@ export const STATES: Record<string, ContainerState> = {
   dead: 'dead',
 };
 
+/** Which project and service a container belongs to, and its config hash: read from cidx's labels. */
+export function identity(labels: Record<string, string>): Pick<ObservedContainer, 'service' | 'projectId' | 'configHash'> {
+  return { service: labels[LABELS.service] ?? '', projectId: labels[LABELS.project] ?? '', configHash: labels[LABELS.configHash] };
+}
+
 export function parseInspect(json: string): ObservedContainer[] {
   const raw = JSON.parse(json) as RawContainer[];
   return raw.map(toObserved);
@@ -59,9 +65,7 @@ function toObserved(raw: RawContainer): ObservedContainer {
   return {
     id: raw.Id,
     name: (raw.Name ?? '').replace(/^\//, ''),
-    service: labels['io.cidx.service'] ?? '',
-    projectId: labels['io.cidx.project'] ?? '',
-    configHash: labels['io.cidx.config-hash'],
+    ...identity(labels),
     image: raw.Config?.Image ?? raw.ImageName ?? '',
     state: STATES[raw.State?.Status ?? ''] ?? 'unknown',
     exitCode: raw.State?.ExitCode,

@@ -6,8 +6,7 @@
  * health-check plugin inspects for it only when a TCP probe needs it.
  */
 import type { ObservedContainer, PortBinding } from '../../core/model.js';
-import { LABELS } from '../../core/project.js';
-import { STATES } from './inspect.js';
+import { identity, STATES } from './inspect.js';
 
 interface RawPsPort {
   host_ip?: string;
@@ -36,9 +35,7 @@ export function parsePsJson(json: string): ObservedContainer[] {
     return {
       id: container.Id,
       name: container.Names?.[0] ?? '',
-      service: labels[LABELS.service] ?? '',
-      projectId: labels[LABELS.project] ?? '',
-      configHash: labels[LABELS.configHash],
+      ...identity(labels),
       image: container.Image ?? '',
       state,
       exitCode: container.ExitCode,
