@@ -5,6 +5,7 @@
  */
 import { CidxError, ExitCode } from '../../core/errors.js';
 import { observePorts, type ServiceLookup } from '../../core/operations.js';
+import { hostOf } from '../../core/url-host.js';
 import type { CommandContext } from '../main.js';
 import { cliSession } from '../session.js';
 
@@ -18,8 +19,7 @@ export function envVariables(services: ServiceLookup[]): Record<string, string> 
   for (const { service, ports } of services) {
     for (const port of ports) {
       if (port.host === null || !port.url) continue;
-      const host = new URL(port.url).hostname.replace(/^\[|\]$/g, ''); // [::1] in a URL, ::1 as a host
-      vars[key(service.name, port.name, 'HOST')] = host;
+      vars[key(service.name, port.name, 'HOST')] = hostOf(port.url);
       vars[key(service.name, port.name, 'PORT')] = String(port.host);
       vars[key(service.name, port.name, 'URL')] = port.url;
     }

@@ -3,12 +3,14 @@
  * CONTAINER_HOST=ssh://…) published ports live on that machine, so URLs must
  * use its host name, not the binding's loopback address.
  */
+import { hostOf } from '../../core/url-host.js';
+
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '']);
 
 export function remoteHost(address: string | undefined): string | undefined {
   if (!address || address.startsWith('unix:') || address.startsWith('npipe:')) return undefined;
   try {
-    const host = new URL(address).hostname.replace(/^\[|\]$/g, '');
+    const host = hostOf(address);
     return LOCAL.has(host) ? undefined : host;
   } catch {
     return undefined;

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { hostOf } from '../../core/url-host.js';
 
 export interface HttpAnswer {
   status: number;
@@ -70,7 +71,7 @@ export async function eventually<T>(attempt: () => Promise<T>, withinMs = 10_000
 /** Host and port of a URL cidx reported, ready for a socket. */
 export function endpoint(url: string): { host: string; port: number } {
   const parsed = new URL(url);
-  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) };
+  return { host: hostOf(parsed), port: Number(parsed.port) };
 }
 
 function listen(port: number, host: string): Promise<net.Server> {
