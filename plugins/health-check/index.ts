@@ -8,8 +8,9 @@ import pRetry from 'p-retry';
 import { CidxError, isCidxError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { HealthRequest } from '../../core/hooks.js';
-import type { HealthResult, PortReport } from '../../core/model.js';
+import type { HealthResult, ObservedContainer, PortReport } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
+import { hostOf } from '../../core/url-host.js';
 import type { HealthConfig } from '../../schemas/config.js';
 import type { ProbeResult } from './probes.js';
 
@@ -45,13 +46,27 @@ function findPort(ports: PortReport[], ref: string | number): PortReport | undef
   return ports.find((port) => (typeof ref === 'number' ? port.container === ref : port.name === ref));
 }
 
+/** Each observed container's own address, looked up once per wait rather than once per attempt. */
+const addresses = new WeakMap<ObservedContainer, Promise<string | undefined>>();
+
+function containerAddress(request: HealthRequest): Promise<string | undefined> {
+  const { container, runtime } = request;
+  let address = addresses.get(container);
+  if (!address) {
+    address = container.ipAddress !== undefined ? Promise.resolve(container.ipAddress) : runtime.inspect([container.id]).then(([found]) => found?.ipAddress);
+    addresses.set(container, address);
+    address.catch(() => addresses.delete(container)); // a failed lookup is tried again next attempt
+  }
+  return address;
+}
+
 export async function probeOnce(request: HealthRequest, health: HealthConfig): Promise<ProbeResult> {
   const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, health.timeout);
   if (health.http || health.tcp) {
     const ref = (health.http ?? health.tcp)!.port;
     const port = findPort(request.ports, ref);
     if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
-    const host = new URL(port.url).hostname.replace(/^\[|\]$/g, '');
+    const host = hostOf(port.url);
     // Lazy: node:http costs ~3 ms to load, and commands that only read ports never probe.
     const { probeHttp, probeTcpThrough } = await import('./probes.js');
     if (health.http) {
@@ -60,8 +75,7 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig): P
     // The container's own address bypasses a port proxy; only usable with a local engine.
     const direct = async () => {
       if (request.runtime.engineHost !== undefined) return undefined;
-      const address = request.container.ipAddress ?? (await request.runtime.inspect([request.container.id]))[0]?.ipAddress;
-      request.container.ipAddress = address ?? ''; // looked once per wait ('' = none), not once per attempt
+      const address = await containerAddress(request);
       return address ? { host: address, port: port.container } : undefined;
     };
     return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
