@@ -171,10 +171,6 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
   for (const [name, service] of Object.entries(config.services)) {
     const portNames = Object.keys(service.ports);
     const containerPorts = Object.values(service.ports);
-    service.dependsOn.forEach((dep, index) => {
-      if (dep === name) issue(['services', name, 'dependsOn', index], 'a service cannot depend on itself');
-      else if (!names.includes(dep)) issue(['services', name, 'dependsOn', index], `unknown service "${dep}"; known: ${names.join(', ')}`);
-    });
     if (service.health) {
       for (const kind of ['http', 'tcp'] as const) {
         const ref = service.health[kind]?.port;
@@ -208,8 +204,26 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
       }
     }
   }
-  const cycle = findCycle(config.services);
-  if (cycle) issue(['services', cycle[0]!, 'dependsOn'], `dependency cycle: ${cycle.join(' → ')}`);
+  for (const problem of dependencyProblems(config.services)) issue(problem.path, problem.message);
+}
+
+/**
+ * What is wrong with the services' `dependsOn`: self-references, unknown
+ * services, a cycle. Shared by the schema and by the best-effort report on
+ * a config whose shape is already invalid (core/config/validate.ts).
+ */
+export function dependencyProblems(services: Record<string, { dependsOn: string[] }>): Array<{ path: (string | number)[]; message: string }> {
+  const names = Object.keys(services);
+  const problems: Array<{ path: (string | number)[]; message: string }> = [];
+  for (const [name, service] of Object.entries(services)) {
+    service.dependsOn.forEach((dep, index) => {
+      if (dep === name) problems.push({ path: ['services', name, 'dependsOn', index], message: 'a service cannot depend on itself' });
+      else if (!names.includes(dep)) problems.push({ path: ['services', name, 'dependsOn', index], message: `unknown service "${dep}"; known: ${names.join(', ')}` });
+    });
+  }
+  const cycle = findCycle(services);
+  if (cycle) problems.push({ path: ['services', cycle[0]!, 'dependsOn'], message: `dependency cycle: ${cycle.join(' → ')}` });
+  return problems;
 }
 
 /** Returns one dependency cycle as a closed path (a → b → a), if any. */

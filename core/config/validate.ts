@@ -3,7 +3,7 @@
  * loading so the CLI imports zod only when the validated-config cache misses.
  */
 import path from 'node:path';
-import { configSchema, findCycle } from '../../schemas/config.js';
+import { configSchema, dependencyProblems } from '../../schemas/config.js';
 import { CidxError } from '../errors.js';
 import { projectIdentity } from '../project.js';
 import { formatIssues } from './format-issues.js';
@@ -33,21 +33,12 @@ export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
 function referenceProblems(raw: unknown): string[] {
   const services = (raw as { services?: unknown })?.services;
   if (!services || typeof services !== 'object' || Array.isArray(services)) return [];
-  const names = Object.keys(services);
-  const problems: string[] = [];
   const graph: Record<string, { dependsOn: string[] }> = {};
   for (const [name, service] of Object.entries(services as Record<string, unknown>)) {
     const deps = (service as { dependsOn?: unknown })?.dependsOn;
-    const list = Array.isArray(deps) ? deps.filter((dep): dep is string => typeof dep === 'string') : [];
-    graph[name] = { dependsOn: list };
-    list.forEach((dep, index) => {
-      if (dep === name) problems.push(`services.${name}.dependsOn.${index}: a service cannot depend on itself`);
-      else if (!names.includes(dep)) problems.push(`services.${name}.dependsOn.${index}: unknown service "${dep}"; known: ${names.join(', ')}`);
-    });
+    graph[name] = { dependsOn: Array.isArray(deps) ? deps.filter((dep): dep is string => typeof dep === 'string') : [] };
   }
-  const cycle = findCycle(graph);
-  if (cycle) problems.push(`services.${cycle[0]}.dependsOn: dependency cycle: ${cycle.join(' → ')}`);
-  return problems;
+  return dependencyProblems(graph).map((problem) => `${problem.path.join('.')}: ${problem.message}`);
 }
 
 /** A CommonJS-compiled config may arrive as `{ default: {...} }`. */
