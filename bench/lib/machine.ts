@@ -1,6 +1,7 @@
 /** What the numbers were measured on: they mean nothing without it. */
 import os from 'node:os';
 import { timed, type Runtime } from './exec.js';
+import { median } from './stats.js';
 
 export interface Machine {
   cpus: number;
@@ -31,8 +32,7 @@ async function nodeStartMs(environment: NodeJS.ProcessEnv): Promise<number> {
   const env = Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const samples: number[] = [];
   for (let run = 0; run < NODE_START_RUNS; run++) samples.push((await timed(process.execPath, ['-e', '0'], { env })).ms);
-  samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)]!);
+  return Math.round(median(samples)!);
 }
 
 async function firstLine(file: string, args: string[]): Promise<string | null> {

@@ -17,11 +17,17 @@ export function newSamples(): Samples {
 
 export function record(samples: Samples, ms: number): void {
   samples.samples.push(Math.round(ms * 10) / 10);
-  const sorted = [...samples.samples].sort((a, b) => a - b);
+  samples.median = median(samples.samples);
+  samples.min = Math.min(...samples.samples);
+  samples.max = Math.max(...samples.samples);
+}
+
+/** The middle value (the mean of the two middle ones for an even count); null for none. */
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  samples.median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  samples.min = sorted[0]!;
-  samples.max = sorted[sorted.length - 1]!;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function fail(samples: Samples, error: string): void {

@@ -7,9 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ProjectReport } from '../../core/model.js';
+import { LABELS } from '../../core/project.js';
 import { cidx, describeFailure, log, raw, timed, type Runtime, type Timed } from '../lib/exec.js';
 import type { BenchProject, Sandbox } from '../lib/sandbox.js';
 import { PUBLISHED_PORTS, SERVICES } from '../lib/services.js';
+import { median } from '../lib/stats.js';
 import { unhealthyServices } from './cold.js';
 
 export interface ScaleResult {
@@ -49,7 +51,7 @@ function duplicates(ports: BoundPort[]): number {
 /** What the runtime actually bound, for the projects' containers: one ps, one inspect. */
 async function boundPorts(runtime: Runtime, projects: BenchProject[]): Promise<BoundPort[]> {
   const ids = new Set(projects.map((project) => project.id));
-  const listed = (await raw(runtime, ['ps', '-q', '--no-trunc', '--filter', 'label=io.cidx.project'])).stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  const listed = (await raw(runtime, ['ps', '-q', '--no-trunc', '--filter', `label=${LABELS.project}`])).stdout.split('\n').map((line) => line.trim()).filter(Boolean);
   if (!listed.length) return [];
   const inspected = await timed(runtime, ['container', 'inspect', ...listed]);
   type Inspected = { Config?: { Labels?: Record<string, string> | null }; NetworkSettings?: { Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null } };
@@ -57,22 +59,15 @@ async function boundPorts(runtime: Runtime, projects: BenchProject[]): Promise<B
   const bound: BoundPort[] = [];
   for (const container of containers) {
     const labels = container.Config?.Labels ?? {};
-    const project = labels['io.cidx.project'] ?? '';
+    const project = labels[LABELS.project] ?? '';
     if (!ids.has(project)) continue;
     for (const [key, bindings] of Object.entries(container.NetworkSettings?.Ports ?? {})) {
       // One host port per container port: IPv4 and IPv6 bindings of one port are not a collision.
       const hostPorts = new Set((bindings ?? []).map((binding) => Number(binding.HostPort)));
-      for (const hostPort of hostPorts) bound.push({ project, service: labels['io.cidx.service'] ?? '', container: Number.parseInt(key, 10), hostPort });
+      for (const hostPort of hostPorts) bound.push({ project, service: labels[LABELS.service] ?? '', container: Number.parseInt(key, 10), hostPort });
     }
   }
   return bound;
-}
-
-function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export async function measureScale(sandbox: Sandbox, runtime: Runtime, count: number): Promise<ScaleResult> {
