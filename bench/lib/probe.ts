@@ -3,24 +3,15 @@
  * published port until it answers 2xx/3xx. A tight, fixed pause keeps the
  * floor honest: no backoff, nothing cidx could not also do.
  */
-import http from 'node:http';
+import { probeHttp } from '../../plugins/health-check/probes.js';
 
 /** Pause between attempts. */
 const PAUSE_MS = 10;
 /** Per-attempt timeout. */
 const ATTEMPT_MS = 2_000;
 
-function answers(host: string, port: number, path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = http.get({ host, port, path, agent: false, timeout: ATTEMPT_MS }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve(status >= 200 && status < 400);
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', () => resolve(false));
-  });
-}
+/** The same GET cidx's health check makes: 2xx/3xx passes. */
+const answers = async (host: string, port: number, path: string) => (await probeHttp({ host, port, path, timeoutMs: ATTEMPT_MS })).ok;
 
 /** Resolves once `http://host:port/path` answers; rejects after `withinMs`. */
 export async function waitForHttp(host: string, port: number, path: string, withinMs: number, signal: AbortSignal): Promise<void> {

@@ -11,13 +11,13 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
-import { projectId } from '../../core/project.js';
+import { LABELS, networkName, projectId, volumePrefix } from '../../core/project.js';
 import type { Runtime } from './exec.js';
 import { cidxConfigText, composeFile } from './services.js';
 
 /** Label on every container the benchmark starts itself (floor, compose). */
 export const BENCH_LABEL = 'io.cidx.bench';
-const CIDX_PROJECT_LABEL = 'io.cidx.project';
+const CIDX_PROJECT_LABEL = LABELS.project;
 
 export interface BenchProject {
   root: string;
@@ -83,7 +83,7 @@ export class Sandbox {
     return wipeRuntime(runtime, {
       projectIds: new Set(projects.map((project) => project.id)),
       label: this.label,
-      volumePrefixes: [...projects.map((project) => `cidx-${project.id}-`), `cidxbench-${this.runId}-`],
+      volumePrefixes: [...projects.map((project) => volumePrefix(project)), `cidxbench-${this.runId}-`],
     });
   }
 
@@ -107,7 +107,7 @@ export class Sandbox {
         ...wipeRuntime(runtime, {
           projectIds: new Set(this.projects.keys()),
           label: this.label,
-          volumePrefixes: [...[...this.projects.keys()].map((id) => `cidx-${id}-`), `cidxbench-${this.runId}-`, `cidxbench${this.runId}`],
+          volumePrefixes: [...[...this.projects.keys()].map((id) => volumePrefix({ id })), `cidxbench-${this.runId}-`, `cidxbench${this.runId}`],
         }),
       );
     }
@@ -168,7 +168,8 @@ function wipeRuntime(runtime: Runtime, target: WipeTarget): string[] {
   // their project, listed in one call and kept only for this bench's projects.
   const networks = new Set(lines(call(runtime, ['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${target.label}`]).stdout));
   const cidxNetworks = lines(call(runtime, ['network', 'ls', '--format', '{{.Name}}', '--filter', `label=${CIDX_PROJECT_LABEL}`]).stdout);
-  for (const name of cidxNetworks) if (target.projectIds.has(name.replace(/^cidx-/, ''))) networks.add(name);
+  const ours = new Set([...target.projectIds].map((id) => networkName({ id })));
+  for (const name of cidxNetworks) if (ours.has(name)) networks.add(name);
   if (networks.size) {
     const removed = call(runtime, ['network', 'rm', ...networks]);
     if (removed.exitCode !== 0) problems.push(`${runtime} network rm: ${String(removed.stderr).trim()}`);

@@ -8,6 +8,7 @@
  * One project is brought up (untimed) and serves both measures.
  */
 import type { ProjectReport } from '../../core/model.js';
+import { containerName, LABELS } from '../../core/project.js';
 import { cidx, describeFailure, log, raw, stopping, timed, type Runtime, type Timed } from '../lib/exec.js';
 import type { BenchProject, ComposeProject, Sandbox } from '../lib/sandbox.js';
 import { fail, ms, newSamples, record, type Samples } from '../lib/stats.js';
@@ -91,7 +92,7 @@ export async function measureSteady(sandbox: Sandbox, runtime: Runtime, runs: nu
 
 async function measureNoop(sandbox: Sandbox, runtime: Runtime, runs: number, project: BenchProject, compose: ComposeProject | undefined): Promise<NoopResult> {
   const result: NoopResult = { cidx: newSamples(), compose: compose ? newSamples() : null, ps: newSamples() };
-  const psArgs = ['ps', '-a', '-q', '--no-trunc', '--filter', `label=io.cidx.project=${project.id}`];
+  const psArgs = ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${LABELS.project}=${project.id}`];
   const sides: Array<() => Promise<string>> = [
     () => sample(result.cidx, 'cidx', () => cidx(['apply', '--json', '--runtime', runtime], { cwd: project.root, cacheDir: sandbox.cacheDir }), notANoop),
     ...(compose ? [() => sample(result.compose!, 'docker-compose', () => timed('docker-compose', ['-p', compose.name, 'up', '-d'], { cwd: compose.dir }))] : []),
@@ -108,7 +109,7 @@ async function measureNoop(sandbox: Sandbox, runtime: Runtime, runs: number, pro
 
 async function measurePort(sandbox: Sandbox, runtime: Runtime, runs: number, project: BenchProject): Promise<PortResult> {
   const result: PortResult = { cidx: newSamples(), raw: newSamples() };
-  const container = `cidx-${project.id}-qdrant`;
+  const container = containerName(project, 'qdrant');
   const expected = (await raw(runtime, ['port', container, '6333'])).stdout.trim().split('\n')[0]!.trim();
   // Warm the caches (config transpile, port cache) the way a first lookup would.
   const warm = await cidx(['port', 'qdrant', 'http', '--runtime', runtime], { cwd: project.root, cacheDir: sandbox.cacheDir });
