@@ -126,7 +126,9 @@ export async function pruneProjects(session: Session, options: { dryRun?: boolea
   }
   const candidates = [...byProject.values()];
   if (options.volumes) {
-    await Promise.all(candidates.map(async (entry) => (entry.volumes = await session.runtime.listVolumes(volumePrefix({ id: entry.projectId })))));
+    // One listing for every candidate, not one per project.
+    const cidxVolumes = candidates.length ? await session.runtime.listVolumes('cidx-') : [];
+    for (const entry of candidates) entry.volumes = cidxVolumes.filter((name) => name.startsWith(volumePrefix({ id: entry.projectId })));
   }
   if (!options.dryRun) {
     const doomed = all.filter((container) => byProject.has(container.projectId)).map((container) => container.id);
