@@ -6,9 +6,8 @@
 import { styler } from './style.js';
 
 export interface Progress {
+  /** The last update's lines stay on screen: nothing is drawn after it. */
   update(service: string, phase: string): void;
-  /** Leaves the final lines on screen. */
-  done(): void;
 }
 
 const PHASE_STYLE: Record<string, 'green' | 'red' | 'yellow' | 'cyan'> = {
@@ -19,7 +18,7 @@ const PHASE_STYLE: Record<string, 'green' | 'red' | 'yellow' | 'cyan'> = {
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY || process.env.CI) {
-    return { update: (service, phase) => stream.write(`${service}: ${phase}\n`), done: () => undefined };
+    return { update: (service, phase) => stream.write(`${service}: ${phase}\n`) };
   }
   const style = styler(stream);
   const phases = new Map<string, string>();
@@ -39,6 +38,5 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       phases.set(service, phase);
       draw();
     },
-    done: () => undefined,
   };
 }
