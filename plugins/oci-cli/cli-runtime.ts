@@ -7,7 +7,8 @@
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
-import { hasCode } from '../../core/errors.js';
+import pRetry from 'p-retry';
+import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
@@ -36,6 +37,12 @@ export interface CliResult {
 /** How long a read-only call may take before the engine counts as unreachable. */
 const QUERY_TIMEOUT_MS = 30_000;
 const PROJECT_LABEL = LABELS.project;
+/**
+ * Podman picks a free subnet by listing the host's interfaces; one removed
+ * meanwhile (another project's network going away) fails the create with
+ * Go's "route ip+net: no such network interface". Asking again succeeds.
+ */
+const INTERFACE_VANISHED = /no such network interface/i;
 
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
@@ -200,7 +207,12 @@ export class CliRuntime implements ContainerRuntime {
     for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
     // Exists already (an earlier apply, or a concurrent one): that is the goal. No time limit, like
     // every call that changes something: under load an engine sets networks up one at a time.
-    await this.cli([...args, name], { what: `creating network ${name}`, expected: /already exists|network with name .* exists|in use/i });
+    await pRetry(() => this.cli([...args, name], { what: `creating network ${name}`, expected: /already exists|network with name .* exists|in use/i }), {
+      retries: 4,
+      minTimeout: 50,
+      factor: 2,
+      shouldRetry: ({ error }) => isCidxError(error) && INTERFACE_VANISHED.test(error.details.join('\n')),
+    });
   }
 
   async removeNetwork(name: string): Promise<void> {

@@ -186,6 +186,8 @@ export interface RuntimeShimOptions {
    * which cannot be arranged for one test without breaking its neighbours.
    */
   failNetworkCreate?: string;
+  /** Like `failNetworkCreate`, but only the first `network create` fails: a transient engine error. */
+  failFirstNetworkCreate?: string;
 }
 
 /**
@@ -205,10 +207,13 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
   const delay = options.delayFirstRun === undefined ? [] : [`  sleep ${options.delayFirstRun}`];
   const watched = interrupt.length > 0 || delay.length > 0;
   const firstRun = watched ? [...interrupt, ...delay, `  '${real}' "$@"`, '  status=$?', `  : > '${finished}'`, '  exit $status'] : [];
+  const networkFailure = options.failNetworkCreate ?? options.failFirstNetworkCreate;
+  const failedOnce = path.join(dir, `${runtime}-network-create-failed`);
+  const onlyOnce = options.failNetworkCreate === undefined ? ` && [ ! -e '${failedOnce}' ]` : '';
   const failNetwork =
-    options.failNetworkCreate === undefined
+    networkFailure === undefined
       ? []
-      : [`if [ "$1" = network ] && [ "$2" = create ]; then`, `  printf '%s\\n' '${options.failNetworkCreate.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
+      : [`if [ "$1" = network ] && [ "$2" = create ]${onlyOnce}; then`, `  : > '${failedOnce}'`, `  printf '%s\\n' '${networkFailure.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
   const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
   const waitFor = (file: string, what: string, withinMs: number) =>

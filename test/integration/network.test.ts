@@ -60,3 +60,16 @@ for (const runtime of RUNTIMES) {
     t.regex(plan.stdout, /up to date, on the runtime's default network/);
   });
 }
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: a network create that fails because a host interface vanished meanwhile is asked again, and the project gets its network`, withProject, threeServicesConfig(), async (t, project) => {
+    // Podman's own words when another network is removed while it lists the host's interfaces (seen in CI).
+    const shim = await runtimeShim(runtime, path.dirname(project.root), { failFirstNetworkCreate: 'Error: route ip+net: no such network interface' });
+    const run = await project.cidx(['apply', '--json', '--runtime', runtime], { env: shim.env });
+    t.is(run.exitCode, 0, run.describe());
+    t.is(run.json().notes, undefined, 'no fallback to the default network');
+    for (const container of await projectContainers(runtime, project.id)) {
+      t.true(Object.keys(container.NetworkSettings?.Networks ?? {}).includes(`cidx-${project.id}`), container.Name);
+    }
+  });
+}
