@@ -4,7 +4,7 @@
  */
 import { CidxError, hasCode } from './errors.js';
 import path from 'node:path';
-import { loadConfig } from './config/load.js';
+import { loadConfig, type LoadedConfig } from './config/load.js';
 import { createHooks, type CidxHooks, type ProjectContext } from './hooks.js';
 import type { CidxPlugin } from './plugin.js';
 import type { ContainerRuntime } from './runtime.js';
@@ -25,6 +25,8 @@ export interface SessionOptions {
   allowMissingConfig?: boolean;
   /** For `doctor`: do not load the config at all (it reports config problems itself). */
   ignoreConfig?: boolean;
+  /** A config validated already (the programmatic API's config object): used instead of searching for a file. */
+  loaded?: LoadedConfig;
 }
 
 /** A session before a runtime is chosen: what `doctor` needs, which must work when none answers. */
@@ -60,7 +62,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 export async function openProjectSession(options: SessionOptions): Promise<ProjectSession> {
   const emptyProject = async () =>
     (await import('./config/validate.js')).validateConfig({ services: {} }, path.join(options.cwd ?? process.cwd(), 'cidx.config.ts'));
-  const { config, project, warnings } = await (options.ignoreConfig ? emptyProject() : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
+  const { config, project, warnings } = options.loaded ?? await (options.ignoreConfig ? emptyProject() : loadConfig({ configFile: options.configFile, cwd: options.cwd ?? process.cwd() }).catch(
     (error: unknown) => {
       if (options.allowMissingConfig && hasCode(error, 'CONFIG_NOT_FOUND') && !options.configFile) {
         return emptyProject();

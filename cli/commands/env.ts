@@ -4,28 +4,16 @@
  * and `eval "$(cidx env --format shell)"`.
  */
 import { CidxError, ExitCode } from '../../core/errors.js';
-import { observePorts, type ServiceLookup } from '../../core/operations.js';
-import { hostOf } from '../../core/url-host.js';
+import { envVariables } from '../../core/env-vars.js';
+import { observePorts } from '../../core/operations.js';
 import type { CommandContext } from '../main.js';
 import { cliSession } from '../session.js';
 
+/** Lives in core so the programmatic API's `stack.env()` gives the same variables. */
+export { envVariables };
+
 const FORMATS = ['dotenv', 'shell', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-
-const key = (...parts: string[]) => ['CIDX', ...parts].join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-
-export function envVariables(services: ServiceLookup[]): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const { service, ports } of services) {
-    for (const port of ports) {
-      if (port.host === null || !port.url) continue;
-      vars[key(service.name, port.name, 'HOST')] = hostOf(port.url);
-      vars[key(service.name, port.name, 'PORT')] = String(port.host);
-      vars[key(service.name, port.name, 'URL')] = port.url;
-    }
-  }
-  return vars;
-}
 
 /** Single quotes survive any value in POSIX shells; a quote inside is closed, escaped and reopened. */
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
