@@ -33,7 +33,8 @@ export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
 function referenceProblems(raw: unknown): string[] {
   const services = (raw as { services?: unknown })?.services;
   if (!services || typeof services !== 'object' || Array.isArray(services)) return [];
-  const graph: Record<string, { dependsOn: string[] }> = {};
+  // Null prototype: a service named `__proto__` (possible in JSON) must be an entry, not the prototype.
+  const graph: Record<string, { dependsOn: string[] }> = Object.create(null);
   for (const [name, service] of Object.entries(services as Record<string, unknown>)) {
     const deps = (service as { dependsOn?: unknown })?.dependsOn;
     graph[name] = { dependsOn: Array.isArray(deps) ? deps.filter((dep): dep is string => typeof dep === 'string') : [] };
