@@ -35,15 +35,6 @@ const describeInput = (input: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
-/**
- * Record keys zod cannot keep: it builds records as plain objects, where
- * `__proto__` sets the prototype instead of adding an entry, so the entry
- * would vanish silently (or, with an object value, masquerade as inherited
- * entries). Only a computed key or JSON can write it as an own key at all.
- */
-const notProtoKey = (key: string) => key !== '__proto__';
-const PROTO_KEY_MESSAGE = '"__proto__" cannot be used as a name here: JavaScript objects cannot hold it as an entry';
-
 export const portNumber = z
   .number({ error: (issue) => `expected a port number 1-65535, got ${describeInput(issue.input)}` })
   .int({ error: (issue) => `expected a whole port number 1-65535, got ${issue.input}` })
@@ -109,10 +100,7 @@ const healthSchema = z
         /** Request headers, e.g. { Authorization: 'Bearer …' }. Values are never printed. Default: none. */
         headers: z
           .record(
-            z
-              .string()
-              .regex(HEADER_NAME, { error: "expected a header name: letters, digits and !#$%&'*+-.^_`|~" })
-              .refine(notProtoKey, { error: PROTO_KEY_MESSAGE }),
+            z.string().regex(HEADER_NAME, { error: "expected a header name: letters, digits and !#$%&'*+-.^_`|~" }),
             z.string().regex(HEADER_VALUE, {
               // Never echo the value: headers carry tokens.
               error: 'expected a header value without line breaks or control characters (the value is not shown)',
@@ -164,10 +152,7 @@ export const serviceSchema = z.strictObject({
   /** Environment variables. Default: none. */
   env: z
     .record(
-      z
-        .string()
-        .regex(/^[^=\0]+$/, { error: 'expected a variable name without "=" or NUL bytes' })
-        .refine(notProtoKey, { error: PROTO_KEY_MESSAGE }),
+      z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "=" or NUL bytes' }),
       z.union([
         // No process environment can hold a NUL byte. Never echo the value: env values may be secrets.
         z.string().refine((value) => !value.includes('\0'), { error: 'the value contains a NUL byte, which no environment can hold (the value is not shown)' }),
@@ -221,8 +206,8 @@ const configShape = z.strictObject({
   /** Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none. */
   preferredPorts: z
     .record(
-      z.string().refine(notProtoKey, { error: PROTO_KEY_MESSAGE }),
-      z.union([portNumber, z.record(z.string().refine(notProtoKey, { error: PROTO_KEY_MESSAGE }), portNumber)], {
+      z.string(),
+      z.union([portNumber, z.record(z.string(), portNumber)], {
         error: (issue) => `expected a host port number, or an object of port name → host port such as { http: 6333 }, got ${describeInput(issue.input)}`,
       }),
     )
