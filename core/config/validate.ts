@@ -15,20 +15,19 @@ export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
   const unwrapped = unwrapDefault(raw);
   const { config: stripped, warnings } = stripLegacySettings(unwrapped);
   const result = configSchema.safeParse(stripped);
-  const protoKeys = result.success ? protoKeyProblems(stripped) : [];
-  if (protoKeys.length) {
-    throw new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${protoKeys.length} problem${protoKeys.length === 1 ? '' : 's'} (${filepath})`, {
-      details: [...protoKeys, ...warnings.map((warning) => `warning: ${warning}`)],
+  const invalid = (lines: string[]) =>
+    new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
+      details: [...lines, ...warnings.map((warning) => `warning: ${warning}`)],
     });
-  }
   if (!result.success) {
     // zod skips cross-field checks when the shape is wrong; run the reference checks that can still run.
     const lines = [...new Set([...formatIssues(result.error.issues), ...referenceProblems(stripped)])];
+    // An own `__proto__` key zod already reported (an unknown key of a strict object) is not repeated.
     lines.push(...protoKeyProblems(stripped).filter((line) => !lines.some((known) => known.startsWith(line.slice(0, line.indexOf(': ') + 1)))));
-    throw new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
-      details: [...lines, ...warnings.map((warning) => `warning: ${warning}`)],
-    });
+    throw invalid(lines);
   }
+  const protoKeys = protoKeyProblems(stripped);
+  if (protoKeys.length) throw invalid(protoKeys);
   const project = projectIdentity(path.dirname(filepath), filepath, result.data.project);
   return { config: result.data, project, warnings };
 }
