@@ -86,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
     const [name, ...args] = positionals;
     const topic = name === 'help' ? args[0] : name;
     if (values.help || name === 'help') {
-      const help = topic ? messages.commandHelp[topic] : undefined;
+      // Own entries only: `cidx help constructor` is an unknown command, not Object's constructor.
+      const help = topic && Object.hasOwn(messages.commandHelp, topic) ? messages.commandHelp[topic] : undefined;
       if (topic && !help) throw new CidxError('USAGE', `unknown command "${topic}"`);
       process.stdout.write(`${help ?? messages.usage}\n`);
       return ExitCode.ok;
@@ -95,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${messages.usage}\n`);
       return ExitCode.usage;
     }
-    const load = COMMANDS[name];
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!load) throw new CidxError('USAGE', `unknown command "${name}"`);
     if (values.runtime && !/^[a-z][a-z0-9-]*$/.test(values.runtime)) {
       throw new CidxError('USAGE', `--runtime expects docker, podman or auto, got "${values.runtime}"`);

@@ -148,7 +148,8 @@ export interface ServiceLookup {
 
 /** One service's container and ports, with a single inspect call by name: the fast path of `cidx port`. */
 export async function lookupService(session: Session, name: string): Promise<ServiceLookup> {
-  if (!session.config.services[name]) {
+  // Own entries only: `cidx port constructor` must not find Object's.
+  if (!Object.hasOwn(session.config.services, name)) {
     const known = Object.keys(session.config.services);
     throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {
       hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',

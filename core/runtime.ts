@@ -45,14 +45,35 @@ export interface ContainerRuntime {
   removeNetwork?(name: string): Promise<void>;
   /** The last `tail` lines of a container's output (stdout and stderr). */
   logs(id: string, tail: number): Promise<string>;
-  /** Runs a command in a running container, for `command` health probes. */
-  exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }>;
+  /**
+   * Runs a command in a running container, for `command` health probes.
+   * With `timeoutMs`, a call still running then is ended and resolves with
+   * `timedOut: true`; when `signal` aborts, the call is ended at once and the
+   * promise rejects with the signal's reason. Either way the command may go
+   * on inside the container: ending the CLI client does not reach it.
+   */
+  exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** The runtime's own HEALTHCHECK status, if the image defines one and the runtime runs it. */
   healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined>;
   /** Streams a container's logs to this process's stdout/stderr (`cidx logs`); resolves with the CLI's exit code. */
   streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
   /** Facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
+}
+
+export interface ExecOptions {
+  /** Ends the call after this long. Default: no limit. */
+  timeoutMs?: number;
+  /** Ends the call at once when aborted (Ctrl-C). Default: none. */
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** stdout and stderr, as far as they came. */
+  output: string;
+  /** The call was ended at `timeoutMs`; `exitCode` then means nothing. */
+  timedOut?: boolean;
 }
 
 export interface RuntimeDescription {

@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import type { CidxPlugin } from '../core/plugin.js';
-import { parseDuration } from '../core/duration.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 
 import { DEFAULTS } from './defaults.js';
+import { ENV_SUFFIXES, envPrefix } from './env-names.js';
 
 export { DEFAULTS };
 
@@ -21,8 +22,18 @@ const nameRule = (what: string) =>
       `expected a ${what} of letters, digits, '-' and '_' (starting with a letter or digit), got ${JSON.stringify(issue.input)}`,
   });
 
-const describeInput = (input: unknown) =>
-  Array.isArray(input) ? `an array ${JSON.stringify(input)}` : JSON.stringify(input);
+/**
+ * A wrong value, as a message may show it: scalars as written (shortened),
+ * lists and objects by kind only, since they may hold env or header values.
+ */
+const describeInput = (input: unknown): string => {
+  if (Array.isArray(input)) return `a list of ${input.length}`;
+  if (input === null) return 'null';
+  if (typeof input === 'object') return 'an object';
+  if (typeof input === 'function') return 'a function';
+  const text = JSON.stringify(input) ?? String(input);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
 
 export const portNumber = z
   .number({ error: (issue) => `expected a port number 1-65535, got ${describeInput(issue.input)}` })
@@ -30,24 +41,45 @@ export const portNumber = z
   .min(1, { error: (issue) => `expected a port number 1-65535, got ${issue.input}` })
   .max(65535, { error: (issue) => `expected a port number 1-65535, got ${issue.input}` });
 
+const DURATION_EXAMPLE = "expected a duration such as '60s', '500ms' or '2m'";
+
+/** A duration schema: '60s', '500ms', '2m', or a number of milliseconds; at least `minMs`, explained by `why`. */
+function durationSchema(minMs = 0, why = '') {
+  return z
+    .union([z.string(), z.number().nonnegative({ error: (issue) => `${DURATION_EXAMPLE}, got ${describeInput(issue.input)}` })], {
+      error: (issue) => `${DURATION_EXAMPLE}, got ${describeInput(issue.input)}`,
+    })
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${DURATION_EXAMPLE}, got ${describeInput(value)}` });
+        return z.NEVER;
+      }
+      if (ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `expected at least ${formatDuration(minMs)}${why}, got ${formatDuration(ms)}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
 /** '60s', '500ms', '2m', or a number of milliseconds. */
-export const duration = z
-  .union([z.string(), z.number().nonnegative({ error: (issue) => `expected a duration such as '60s', '500ms' or '2m', got ${issue.input}` })], {
-    error: (issue) => `expected a duration such as '60s', '500ms' or '2m', got ${describeInput(issue.input)}`,
-  })
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as '60s', '500ms' or '2m', got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const duration = durationSchema();
+
+/** Shortest `health.timeout`: below it not even one probe (a TCP connect that must stay open) can pass. */
+export const MIN_HEALTH_TIMEOUT_MS = 100;
+/** Shortest `health.interval`: a zero pause would start probes (a `docker exec` each) in a busy loop. */
+export const MIN_HEALTH_INTERVAL_MS = 10;
 
 /** A port of this service, by name (`'http'`) or container port number (`6333`). */
 const portRef = z.union([z.string().min(1), portNumber], {
   error: 'expected a port name declared in `ports`, or a container port number',
 });
+
+/** An HTTP token (RFC 9110), as node:http checks header names. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What node:http accepts in a header value: no CR, LF, NUL or other control characters but tab. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 const healthSchema = z
   .strictObject({
@@ -56,10 +88,26 @@ const healthSchema = z
       .strictObject({
         port: portRef,
         /** Default: '/'. */
-        path: z.string().startsWith('/', { error: "expected a path starting with '/'" }).default('/').describe("Default: '/'."),
+        path: z
+          .string()
+          .startsWith('/', { error: "expected a path starting with '/'" })
+          // What node:http accepts in a request line; anything else would make the probe throw.
+          .regex(/^[\x21-\x7e]*$/, { error: 'expected a path of printable ASCII without spaces or control characters; percent-encode the rest (a space is %20)' })
+          .default('/')
+          .describe("Default: '/'."),
         /** Exact status to expect. Default: any 2xx or 3xx. */
         status: z.number().int().min(100).max(599).optional().describe('Exact status to expect. Default: any 2xx or 3xx.'),
-        headers: z.record(z.string(), z.string()).optional(),
+        /** Request headers, e.g. { Authorization: 'Bearer …' }. Values are never printed. Default: none. */
+        headers: z
+          .record(
+            z.string().regex(HEADER_NAME, { error: "expected a header name: letters, digits and !#$%&'*+-.^_`|~" }),
+            z.string().regex(HEADER_VALUE, {
+              // Never echo the value: headers carry tokens.
+              error: 'expected a header value without line breaks or control characters (the value is not shown)',
+            }),
+          )
+          .optional()
+          .describe('Request headers, e.g. { Authorization: "Bearer …" }. Values are never printed. Default: none.'),
       })
       .optional().describe('Probe over HTTP from the host through the published port; 2xx/3xx is healthy unless `status` says otherwise.'),
     /** Probe with a TCP connect from the host through the published port. */
@@ -69,9 +117,9 @@ const healthSchema = z
     /** Trust the image's own HEALTHCHECK, where the runtime runs it. */
     runtime: z.literal(true).optional().describe("Trust the image's own HEALTHCHECK, where the runtime runs it."),
     /** How long apply waits for health. Default: '60s'. */
-    timeout: duration.prefault(DEFAULTS.healthTimeout).describe("How long apply waits for health. Default: '60s'."),
+    timeout: durationSchema(MIN_HEALTH_TIMEOUT_MS, ' for a probe to answer').prefault(DEFAULTS.healthTimeout).describe("How long apply waits for health. Default: '60s'."),
     /** Longest pause between probes (backoff starts lower). Default: '50ms'. */
-    interval: duration.prefault(DEFAULTS.healthInterval).describe("Longest pause between probes (backoff starts lower). Default: '50ms'."),
+    interval: durationSchema(MIN_HEALTH_INTERVAL_MS, ', so probes do not run in a busy loop').prefault(DEFAULTS.healthInterval).describe("Longest pause between probes (backoff starts lower). Default: '50ms'."),
     /** Consecutive passing probes required. Default: 1. */
     successes: z.number().int().min(1).default(DEFAULTS.healthSuccesses).describe('Consecutive passing probes required. Default: 1.'),
   })
@@ -103,7 +151,15 @@ export const serviceSchema = z.strictObject({
     .default({}).describe('Port name → container port (TCP). Host ports are chosen by the runtime. Default: none.'),
   /** Environment variables. Default: none. */
   env: z
-    .record(z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "="' }), z.union([z.string(), z.number(), z.boolean()]))
+    .record(
+      z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "=" or NUL bytes' }),
+      z.union([
+        // No process environment can hold a NUL byte. Never echo the value: env values may be secrets.
+        z.string().refine((value) => !value.includes('\0'), { error: 'the value contains a NUL byte, which no environment can hold (the value is not shown)' }),
+        z.number(),
+        z.boolean(),
+      ]),
+    )
     .transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])))
     .default({}).describe('Environment variables. Default: none.'),
   /** Command (argv, no shell) replacing the image's CMD. Default: the image's. */
@@ -164,13 +220,34 @@ const configShape = z.strictObject({
 
 type Shape = z.output<typeof configShape>;
 
-/** Cross-field checks: references between services, ports and preferences. */
+/** `obj[key]` for a key the user wrote: own entries only, never `constructor` or `toString` inherited from Object. */
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+/** Cross-field checks: references between services, ports and preferences, and names `cidx env` would merge. */
 function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const names = Object.keys(config.services);
+  /** `cidx env` prefix → the first port that claims it. */
+  const envNames = new Map<string, { service: string; port: string }>();
   for (const [name, service] of Object.entries(config.services)) {
     const portNames = Object.keys(service.ports);
     const containerPorts = Object.values(service.ports);
+    const declared = new Map<number, string>();
+    for (const [portName, container] of Object.entries(service.ports)) {
+      const first = declared.get(container);
+      if (first !== undefined) {
+        issue(['services', name, 'ports', portName], `container port ${container} is already declared as "${first}"; declare each container port once`);
+      } else declared.set(container, portName);
+      const prefix = envPrefix(name, portName);
+      const claimed = envNames.get(prefix);
+      if (claimed) {
+        const other = claimed.service === name ? `port "${claimed.port}"` : `port "${claimed.port}" of service "${claimed.service}"`;
+        issue(
+          ['services', name, 'ports', portName],
+          `\`cidx env\` would name this port and ${other} both ${prefix}_${ENV_SUFFIXES.join('/')}; rename one (names that differ only in case or in '-' and '_' collide)`,
+        );
+      } else envNames.set(prefix, { service: name, port: portName });
+    }
     if (service.health) {
       for (const kind of ['http', 'tcp'] as const) {
         const ref = service.health[kind]?.port;
@@ -188,9 +265,9 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
     }
   }
   for (const [name, preference] of Object.entries(config.preferredPorts)) {
-    const service = config.services[name];
+    const service = own(config.services, name);
     if (!service) {
-      issue(['preferredPorts', name], `unknown service "${name}"; known: ${names.join(', ')}`);
+      issue(['preferredPorts', name], `unknown service "${name}"; known: ${names.join(', ') || 'none'}`);
       continue;
     }
     const portNames = Object.keys(service.ports);
@@ -218,7 +295,7 @@ export function dependencyProblems(services: Record<string, { dependsOn: string[
   for (const [name, service] of Object.entries(services)) {
     service.dependsOn.forEach((dep, index) => {
       if (dep === name) problems.push({ path: ['services', name, 'dependsOn', index], message: 'a service cannot depend on itself' });
-      else if (!names.includes(dep)) problems.push({ path: ['services', name, 'dependsOn', index], message: `unknown service "${dep}"; known: ${names.join(', ')}` });
+      else if (!Object.hasOwn(services, dep)) problems.push({ path: ['services', name, 'dependsOn', index], message: `unknown service "${dep}"; known: ${names.join(', ')}` });
     });
   }
   const cycle = findCycle(services);
@@ -232,11 +309,12 @@ export function findCycle(services: Record<string, { dependsOn: string[] }>): st
   const done = new Set<string>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {
-    if (done.has(name) || !services[name]) return undefined;
+    const service = own(services, name);
+    if (done.has(name) || !service) return undefined;
     if (visiting.has(name)) return [...stack.slice(stack.indexOf(name)), name];
     visiting.add(name);
     stack.push(name);
-    for (const dep of services[name]!.dependsOn) {
+    for (const dep of service.dependsOn) {
       if (dep === name) continue; // reported as "cannot depend on itself"
       const found = visit(dep);
       if (found) return found;

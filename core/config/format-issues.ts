@@ -21,8 +21,23 @@ const KEY_HINTS: Record<string, string> = {
   restart: 'cidx restarts stopped services on every `cidx apply`',
 };
 
+/** Control characters (a NUL in a key) shown escaped, so a path never garbles the terminal. */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map(String).join('.');
+  return path.map((segment) => String(segment).replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('.');
+}
+
+/**
+ * An env key with '=' is usually a whole `NAME=value` assignment written as
+ * the key: show the name only, since the value may be a secret.
+ */
+function maskEnvKey(path: PropertyKey[]): PropertyKey[] {
+  const key = path[path.length - 1];
+  if (path.length === 4 && path[0] === 'services' && path[2] === 'env' && typeof key === 'string' && key.includes('=')) {
+    return [...path.slice(0, -1), `${key.slice(0, key.indexOf('='))}=…`];
+  }
+  return path;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -46,7 +61,7 @@ function unwrap(issue: Issue, prefix: PropertyKey[] = []): Issue[] {
     return [{ ...issue, path }];
   }
   if (issue.code === 'invalid_key') {
-    return [{ ...issue, path, message: issue.issues.map((inner) => inner.message).join('; ') }];
+    return [{ ...issue, path: maskEnvKey(path), message: issue.issues.map((inner) => inner.message).join('; ') }];
   }
   return [{ ...issue, path }];
 }
@@ -62,8 +77,9 @@ export function formatIssues(input: ReadonlyArray<Issue>): string[] {
     if (issue.code === 'unrecognized_keys') {
       const known = KNOWN_KEYS.find(([pattern]) => pattern.test(where))?.[1] ?? [];
       for (const key of issue.keys) {
-        const at = where ? `${where}.${key}` : key;
-        const suggestion = KEY_HINTS[key] ?? didYouMean(key, known);
+        const at = where ? `${where}.${formatPath([key])}` : formatPath([key]);
+        // Own entries only: an unknown key named `constructor` must not find Object's.
+        const suggestion = (Object.hasOwn(KEY_HINTS, key) ? KEY_HINTS[key] : undefined) ?? didYouMean(key, known);
         lines.push(`${at}: unknown key${suggestion ? `; ${suggestion}` : known.length ? `; expected one of ${known.join(', ')}` : ''}`);
       }
       continue;

@@ -92,16 +92,24 @@ export function changedFields(observedDigest: string | undefined, desired: Conta
     .map(([field]) => field);
 }
 
-/** Normalises the config's preferred ports into port name → host port. */
+/**
+ * Normalises the config's preferred ports into port name → host port. Own
+ * entries only, in a null-prototype object: a service or port named
+ * `constructor` or `toString` must find nothing where nothing was preferred,
+ * and every `preferred[portName]` lookup downstream stays safe.
+ */
 export function preferredPorts(config: CidxConfig, name: string): Record<string, number> {
-  const preference = config.preferredPorts[name];
-  const service = config.services[name];
-  if (preference === undefined || !service) return {};
+  const preferred: Record<string, number> = Object.create(null);
+  const preference = Object.hasOwn(config.preferredPorts, name) ? config.preferredPorts[name] : undefined;
+  const service = Object.hasOwn(config.services, name) ? config.services[name] : undefined;
+  if (preference === undefined || !service) return preferred;
   if (typeof preference === 'number') {
     const first = Object.keys(service.ports)[0];
-    return first ? { [first]: preference } : {};
+    if (first) preferred[first] = preference;
+    return preferred;
   }
-  return { ...preference };
+  for (const [portName, port] of Object.entries(preference)) preferred[portName] = port;
+  return preferred;
 }
 
 /** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports. */

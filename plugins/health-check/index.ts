@@ -15,8 +15,14 @@ import type { HealthConfig } from '../../schemas/config.js';
 import type { ProbeResult } from './probes.js';
 
 const NAME = 'health-check';
-/** Per-attempt network timeout: a probe never blocks longer than this. */
+/** Per-attempt network timeout: an http or tcp probe never blocks longer than this. */
 const ATTEMPT_TIMEOUT_MS = 2_000;
+/** Per-attempt limit of a command probe: a `docker exec` round trip alone takes ~0.2 s, seconds on a busy engine. */
+const COMMAND_ATTEMPT_TIMEOUT_MS = 5_000;
+/** How long past its own limit an attempt may take before it is given up on regardless (its clean-up, a slow inspect). */
+const ATTEMPT_GRACE_MS = 1_000;
+/** Node's timers overflow past this (about 24.8 days) and fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** While waiting, look at the container this often to notice a crash early. */
 const LIVENESS_EVERY_MS = 1_000;
 const LOG_TAIL = 20;
@@ -28,10 +34,7 @@ export function healthCheck(): CidxPlugin {
       hooks.checkHealth.tapPromise({ name: NAME, stage: 0 }, async (request) => {
         const health = request.service.health;
         if (health === false || health === undefined) return { healthy: true, detail: 'no health check' };
-        if (!request.wait) {
-          const result = await probeOnce(request, health);
-          return toResult(result);
-        }
+        if (!request.wait) return toResult(await attemptOnce(request, health, health.timeout));
         return waitUntilHealthy(request, health);
       });
     },
@@ -60,8 +63,19 @@ function containerAddress(request: HealthRequest): Promise<string | undefined> {
   return address;
 }
 
-export async function probeOnce(request: HealthRequest, health: HealthConfig): Promise<ProbeResult> {
-  const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, health.timeout);
+/** The limit of one attempt of this probe, within `budgetMs` (what is left of the health timeout). */
+function attemptLimit(health: HealthConfig, budgetMs: number): number {
+  const own = health.command ? COMMAND_ATTEMPT_TIMEOUT_MS : ATTEMPT_TIMEOUT_MS;
+  return Math.max(1, Math.min(own, health.timeout, budgetMs));
+}
+
+/**
+ * One probe attempt, `budgetMs` at most (default: the health timeout). Each
+ * kind bounds itself: http and tcp by their socket timeouts, a command by
+ * ending its `exec` (which a Ctrl-C also ends at once).
+ */
+export async function probeOnce(request: HealthRequest, health: HealthConfig, budgetMs: number = health.timeout): Promise<ProbeResult> {
+  const timeoutMs = attemptLimit(health, budgetMs);
   if (health.http || health.tcp) {
     const ref = (health.http ?? health.tcp)!.port;
     const port = findPort(request.ports, ref);
@@ -81,13 +95,48 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig): P
     return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
   }
   if (health.command) {
-    const { exitCode, output } = await request.runtime.exec(request.container.id, health.command);
+    const shown = `\`${health.command.join(' ')}\``;
+    const { exitCode, output, timedOut } = await request.runtime.exec(request.container.id, health.command, { timeoutMs, signal: request.signal });
+    // The runtime ends its CLI client, not the command in the container: say so, it may pile up there.
+    if (timedOut) return { ok: false, detail: `${shown} did not finish within ${formatDuration(timeoutMs)} (it may still be running in the container)` };
     const last = output.trim().split('\n').pop() ?? '';
-    return { ok: exitCode === 0, detail: `\`${health.command.join(' ')}\` exited ${exitCode}${last ? `: ${last.slice(0, 200)}` : ''}` };
+    return { ok: exitCode === 0, detail: `${shown} exited ${exitCode}${last ? `: ${last.slice(0, 200)}` : ''}` };
   }
   const status = await request.runtime.healthStatus(request.container.id);
   if (status === undefined) return { ok: false, detail: `${request.runtime.name} reports no HEALTHCHECK status for this container` };
   return { ok: status === 'healthy', detail: `${request.runtime.name} reports ${status}` };
+}
+
+/**
+ * One attempt that always settles: with a result, within its limit (plus a
+ * grace period, should a probe not honour its own), or by rejecting with the
+ * signal's reason at Ctrl-C. An unexpected error (a plugin's or node's) is a
+ * failed attempt with the error as its detail, never an escaped throw; a
+ * CidxError (the runtime failing) still ends the wait.
+ */
+export async function attemptOnce(request: HealthRequest, health: HealthConfig, budgetMs: number): Promise<ProbeResult> {
+  request.signal.throwIfAborted();
+  const limitMs = attemptLimit(health, budgetMs);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const bounds = new Promise<ProbeResult>((resolve, reject) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, detail: `${describeProbe(health)} gave no result within ${formatDuration(limitMs)}` }),
+      Math.min(limitMs + ATTEMPT_GRACE_MS, MAX_TIMER_MS),
+    );
+    onAbort = () => reject(request.signal.reason);
+    request.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([probeOnce(request, health, limitMs), bounds]);
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason;
+    if (isCidxError(error)) throw error;
+    return { ok: false, detail: `${describeProbe(health)} failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) request.signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function describeProbe(health: HealthConfig): string {
@@ -104,7 +153,8 @@ async function waitUntilHealthy(request: HealthRequest, health: HealthConfig): P
   let lastLiveness = started;
 
   const attempt = async () => {
-    last = await probeOnce(request, health);
+    // Every attempt ends by the overall deadline too: one started late gets only what is left.
+    last = await attemptOnce(request, health, health.timeout - (Date.now() - started));
     if (last.ok) {
       passes++;
       if (passes >= health.successes) return;

@@ -25,21 +25,30 @@ export interface HttpProbe {
 
 export function probeHttp(probe: HttpProbe): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const request = http.get(
-      { host: probe.host, port: probe.port, path: probe.path, headers: probe.headers, agent: false, timeout: probe.timeoutMs },
-      (response) => {
-        response.resume();
-        const status = response.statusCode ?? 0;
-        const detail = `HTTP ${status} from ${probe.path}`;
-        if (status === 401 || status === 403) {
-          resolve({ ok: probe.status === undefined || probe.status === status, detail: `${detail}: reachable, authentication required`, authRequired: true });
-        } else if (probe.status !== undefined) {
-          resolve({ ok: status === probe.status, detail: status === probe.status ? detail : `${detail}, expected ${probe.status}` });
-        } else {
-          resolve({ ok: status >= 200 && status < 400, detail });
-        }
-      },
-    );
+    let request: http.ClientRequest;
+    try {
+      request = http.get(
+        { host: probe.host, port: probe.port, path: probe.path, headers: probe.headers, agent: false, timeout: probe.timeoutMs },
+        (response) => {
+          response.resume();
+          const status = response.statusCode ?? 0;
+          const detail = `HTTP ${status} from ${probe.path}`;
+          if (status === 401 || status === 403) {
+            resolve({ ok: probe.status === undefined || probe.status === status, detail: `${detail}: reachable, authentication required`, authRequired: true });
+          } else if (probe.status !== undefined) {
+            resolve({ ok: status === probe.status, detail: status === probe.status ? detail : `${detail}, expected ${probe.status}` });
+          } else {
+            resolve({ ok: status >= 200 && status < 400, detail });
+          }
+        },
+      );
+    } catch (error) {
+      // node:http throws at once on a path or header it cannot send. The config schema refuses
+      // those; should one get here anyway, it is a failed attempt that says why. Node's message
+      // names the header, never its value.
+      resolve({ ok: false, detail: `${probe.path}: cannot send this request: ${(error as Error).message}` });
+      return;
+    }
     request.on('timeout', () => request.destroy(new Error(`no answer within ${probe.timeoutMs} ms`)));
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, detail: `${probe.path}: ${describeNetError(error)}` }));
   });
@@ -86,7 +95,14 @@ const SHORT_SETTLE_MS = 20;
 
 export function probeTcp(host: string, port: number, timeoutMs: number, settleMs = SETTLE_MS): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    let socket: net.Socket;
+    try {
+      socket = net.connect({ host, port });
+    } catch (error) {
+      // An address or port node refuses outright: a failed attempt, not an escaped throw.
+      resolve({ ok: false, detail: `TCP ${port}: ${(error as Error).message}` });
+      return;
+    }
     let settled = false;
     const done = (result: ProbeResult) => {
       if (settled) return;

@@ -10,7 +10,7 @@ import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../cor
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
-import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
+import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { classifyFailure, engineAddress } from './failures.js';
@@ -36,6 +36,8 @@ export interface CliResult {
 
 /** How long a read-only call may take before the engine counts as unreachable. */
 const QUERY_TIMEOUT_MS = 30_000;
+/** Node's timers overflow past this (about 24.8 days) and fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const PROJECT_LABEL = LABELS.project;
 /**
  * Podman picks a free subnet by listing the host's interfaces; one removed
@@ -225,9 +227,31 @@ export class CliRuntime implements ContainerRuntime {
     return [result.stdout, result.stderr].filter(Boolean).join('\n');
   }
 
-  async exec(id: string, command: string[]): Promise<{ exitCode: number; output: string }> {
-    const result = await this.cli(['exec', id, ...command], { allowFailure: true });
-    return { exitCode: result.exitCode, output: [result.stdout, result.stderr].filter(Boolean).join('\n') };
+  /**
+   * Not through `cli()`: a probe must be cut short, by its time limit or by
+   * Ctrl-C. Killing the `docker exec` / `podman exec` client ends the wait,
+   * but not the command in the container (neither CLI passes the signal on
+   * to an exec session): a probe that hangs keeps its process there until it
+   * ends by itself or the container stops.
+   */
+  async exec(id: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    options.signal?.throwIfAborted();
+    const { execa } = await import('execa');
+    const result = await execa(this.binary, ['exec', id, ...command], {
+      reject: false,
+      env: this.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      // Own process group, as in `cli()`: the terminal's Ctrl-C is cidx's to handle.
+      detached: true,
+      ...(options.timeoutMs !== undefined ? { timeout: Math.max(1, Math.min(options.timeoutMs, MAX_TIMER_MS)) } : {}),
+      ...(options.signal ? { cancelSignal: options.signal } : {}),
+      // The client normally ends at SIGTERM; do not wait the default 5 s for one that does not.
+      forceKillAfterDelay: 1_000,
+    });
+    if (options.signal?.aborted) throw options.signal.reason;
+    const output = [result.stdout, result.stderr].filter((part): part is string => typeof part === 'string' && part !== '').join('\n');
+    return result.timedOut ? { exitCode: result.exitCode ?? -1, output, timedOut: true } : { exitCode: result.exitCode ?? -1, output };
   }
 
   async streamLogs(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number> {

@@ -26,7 +26,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
 
       hooks.requestPorts.tapPromise({ name: NAME, stage: -10 }, async (requests, context) => {
         loaded ??= readCache(fileFor(context.project.id));
-        const cached = (await loaded)[context.service.name] ?? {};
+        const cached = (await loaded)[context.service.name] ?? Object.create(null);
         return requests.map((request) => {
           const remembered: PortCandidate[] = [];
           // The container being replaced knows its ports best; the file covers removed containers.

@@ -21,13 +21,17 @@ export function cacheFile(dir: string, projectId: string): string {
   return path.join(dir, 'ports', `${projectId}.json`);
 }
 
+/**
+ * Null-prototype maps, at both levels: they are looked up by service and port
+ * name, and a service named `constructor` must find nothing, not Object.
+ */
 export async function readCache(file: string): Promise<CachedPorts> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
-    if (parsed?.version !== 1 || typeof parsed.services !== 'object' || parsed.services === null) return {};
+    if (parsed?.version !== 1 || typeof parsed.services !== 'object' || parsed.services === null) return Object.create(null);
     return sanitize(parsed.services);
   } catch {
-    return {}; // missing, truncated or invalid: rebuilt on the next write
+    return Object.create(null); // missing, truncated or invalid: rebuilt on the next write
   }
 }
 
@@ -38,13 +42,13 @@ export async function writeCache(file: string, root: string, services: CachedPor
 
 /** Keeps only well-formed entries: the file is outside our control between runs. */
 function sanitize(services: Record<string, unknown>): CachedPorts {
-  const result: CachedPorts = {};
+  const result: CachedPorts = Object.create(null);
   for (const [service, ports] of Object.entries(services)) {
     if (typeof ports !== 'object' || ports === null) continue;
     for (const [name, entry] of Object.entries(ports as Record<string, unknown>)) {
       const { host, hostIp, runtime } = (entry ?? {}) as { host?: unknown; hostIp?: unknown; runtime?: unknown };
       if (typeof host !== 'number' || !Number.isInteger(host) || host < 1 || host > 65535) continue;
-      (result[service] ??= {})[name] = {
+      (result[service] ??= Object.create(null))[name] = {
         host,
         hostIp: typeof hostIp === 'string' ? hostIp : '',
         ...(typeof runtime === 'string' ? { runtime } : {}),

@@ -148,10 +148,10 @@ test('desiredServices: dependsOn, preferred ports and the default TCP probe on t
   const qdrant = await desiredOne(raw, 'qdrant');
   const worker = await desiredOne(raw, 'worker');
   t.deepEqual(qdrant.health, { tcp: { port: 'http' }, timeout: 60_000, interval: 50, successes: 1 });
-  t.deepEqual(qdrant.preferred, { http: 7333 });
+  t.deepEqual({ ...qdrant.preferred }, { http: 7333 });
   t.is(worker.health, false, 'no ports: no default probe');
   t.deepEqual(worker.dependsOn, ['qdrant']);
-  t.deepEqual(worker.preferred, {});
+  t.deepEqual({ ...worker.preferred }, {});
 });
 
 test('preferredPorts normalises a bare number to the first port and copies a map', (t) => {
@@ -159,9 +159,24 @@ test('preferredPorts normalises a bare number to the first port and copies a map
     services: { q: { image: 'q', ports: { http: 6333, grpc: 6334 } }, o: { image: 'o', ports: { http: 11434 } } },
     preferredPorts: { q: 8080, o: { http: 21434 } },
   });
-  t.deepEqual(preferredPorts(config, 'q'), { http: 8080 });
-  t.deepEqual(preferredPorts(config, 'o'), { http: 21434 });
-  t.deepEqual(preferredPorts(config, 'missing'), {});
+  // Spread: the result has a null prototype (see the test below).
+  t.deepEqual({ ...preferredPorts(config, 'q') }, { http: 8080 });
+  t.deepEqual({ ...preferredPorts(config, 'o') }, { http: 21434 });
+  t.deepEqual({ ...preferredPorts(config, 'missing') }, {});
+});
+
+test("preferredPorts: services and ports named like Object's members find only what the config says", (t) => {
+  const { config } = contextFor({
+    services: { constructor: { image: 'c', ports: { toString: 80, hasOwnProperty: 81 } }, toString: { image: 't', ports: { constructor: 82 } } },
+    preferredPorts: { toString: { constructor: 9082 } },
+  });
+  const forConstructor = preferredPorts(config, 'constructor');
+  t.deepEqual({ ...forConstructor }, {});
+  // Downstream code looks preferences up by port name: nothing may be inherited.
+  t.is(forConstructor['toString'], undefined);
+  t.is(forConstructor['hasOwnProperty'], undefined);
+  t.deepEqual({ ...preferredPorts(config, 'toString') }, { constructor: 9082 });
+  t.is(preferredPorts(config, 'hasOwnProperty')['constructor'], undefined);
 });
 
 test('another checkout gets its own container name; the hash differs only through its own volumes', async (t) => {

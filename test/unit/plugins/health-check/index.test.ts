@@ -4,7 +4,8 @@ import test from 'ava';
 import { createHooks, type HealthRequest } from '../../../../core/hooks.js';
 import type { DesiredService, PortReport } from '../../../../core/model.js';
 import type { ContainerRuntime } from '../../../../core/runtime.js';
-import { healthCheck, probeOnce } from '../../../../plugins/health-check/index.js';
+import { CidxError } from '../../../../core/errors.js';
+import { attemptOnce, healthCheck, probeOnce } from '../../../../plugins/health-check/index.js';
 import type { HealthConfig } from '../../../../schemas/config.js';
 import { contextFor, desiredOne, inertRuntime, observedFrom } from '../../helpers/project.js';
 
@@ -110,5 +111,94 @@ test('checkHealth tap without waiting probes once and reports the result', async
   const service = await desiredOne(HTTP, 'q');
   await withHttp(async (host) => {
     t.deepEqual(await hooks.checkHealth.promise(request(HTTP, service, [port('http', 6333, host)])), { healthy: true, detail: 'HTTP 200 from /readyz' });
+  });
+});
+
+const SLEEPER = { services: { q: { image: 'q', health: { command: ['sleep', 'infinity'], timeout: '300ms' } } } };
+
+/** A runtime whose `exec` honours its options as CliRuntime does: ends at `timeoutMs`, rejects at once on abort. */
+function hangingExec(calls: Array<{ timeoutMs?: number; signal?: AbortSignal }> = []): ContainerRuntime {
+  return {
+    ...inertRuntime(),
+    exec: (_id, _command, options = {}) => {
+      calls.push(options);
+      return new Promise((resolve, reject) => {
+        const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => resolve({ exitCode: -1, output: '', timedOut: true }), options.timeoutMs);
+        options.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(options.signal!.reason);
+        });
+      });
+    },
+  };
+}
+
+test('probeOnce: a command probe gets a time limit within the health timeout, and a timeout is a failed attempt that says so', async (t) => {
+  const service = await desiredOne(SLEEPER, 'q');
+  const calls: Array<{ timeoutMs?: number; signal?: AbortSignal }> = [];
+  const result = await probeOnce(request(SLEEPER, service, [], hangingExec(calls)), healthOf(service));
+  t.deepEqual(result, { ok: false, detail: '`sleep infinity` did not finish within 300ms (it may still be running in the container)' });
+  t.is(calls[0]?.timeoutMs, 300, 'bounded by the 300 ms health timeout');
+  t.truthy(calls[0]?.signal, "the session's signal is passed on");
+});
+
+test('attemptOnce: a probe that ignores its own limit is given up on shortly after it, as a failed attempt', async (t) => {
+  const service = await desiredOne(SLEEPER, 'q');
+  const runtime: ContainerRuntime = { ...inertRuntime(), exec: () => new Promise(() => undefined) };
+  const result = await attemptOnce(request(SLEEPER, service, [], runtime), healthOf(service), 300);
+  t.deepEqual(result, { ok: false, detail: 'command `sleep infinity` gave no result within 300ms' });
+});
+
+test('attemptOnce: an abort ends an attempt in flight at once, with the abort reason', async (t) => {
+  const raw = { services: { q: { image: 'q', health: { command: ['sleep', 'infinity'], timeout: '60s' } } } };
+  const service = await desiredOne(raw, 'q');
+  const controller = new AbortController();
+  const reason = new CidxError('INTERRUPTED', 'interrupted');
+  const attempt = attemptOnce({ ...request(raw, service, [], hangingExec()), signal: controller.signal }, healthOf(service), 60_000);
+  setTimeout(() => controller.abort(reason), 50);
+  t.is(await t.throwsAsync(attempt), reason);
+});
+
+test('attemptOnce: an unexpected throw from a probe is a failed attempt naming the error, not an escape', async (t) => {
+  const service = await desiredOne(SLEEPER, 'q');
+  const runtime: ContainerRuntime = { ...inertRuntime(), exec: () => Promise.reject(new TypeError('boom')) };
+  t.deepEqual(await attemptOnce(request(SLEEPER, service, [], runtime), healthOf(service), 300), {
+    ok: false,
+    detail: 'command `sleep infinity` failed: boom',
+  });
+});
+
+test('attemptOnce: a runtime failure (a CidxError) still ends the wait', async (t) => {
+  const service = await desiredOne(SLEEPER, 'q');
+  const failure = new CidxError('RUNTIME_COMMAND', 'docker exec failed');
+  const runtime: ContainerRuntime = { ...inertRuntime(), exec: () => Promise.reject(failure) };
+  t.is(await t.throwsAsync(attemptOnce(request(SLEEPER, service, [], runtime), healthOf(service), 300)), failure);
+});
+
+test('checkHealth tap while waiting: a command probe that hangs ends in HEALTH_TIMEOUT, naming the time limit', async (t) => {
+  const hooks = createHooks();
+  healthCheck().apply(hooks);
+  const service = await desiredOne(SLEEPER, 'q');
+  const container = observedFrom(service);
+  const runtime: ContainerRuntime = { ...hangingExec(), inspect: async () => [{ ...container, state: 'running' }], logs: async () => '' };
+  const error = await t.throwsAsync(hooks.checkHealth.promise({ ...request(SLEEPER, service, [], runtime), wait: true }), { instanceOf: CidxError });
+  t.is(error.code, 'HEALTH_TIMEOUT');
+  t.regex(error.message, /q was not healthy within 300ms: command `sleep infinity`; last result: `sleep infinity` did not finish within \d+ms/);
+});
+
+test('probeOnce: a path or header node:http cannot send is a failed attempt, not a throw (and the header value is not shown)', async (t) => {
+  const service = await desiredOne(HTTP, 'q');
+  await withHttp(async (host) => {
+    const health = healthOf(service);
+    const spaced = await probeOnce(request(HTTP, service, [port('http', 6333, host)]), { ...health, http: { ...health.http!, path: '/a b' } });
+    t.false(spaced.ok);
+    t.regex(spaced.detail, /^\/a b: cannot send this request: /);
+    const headed = await probeOnce(request(HTTP, service, [port('http', 6333, host)]), {
+      ...health,
+      http: { ...health.http!, headers: { 'X-Token': 'sec\r\nret' } },
+    });
+    t.false(headed.ok);
+    t.regex(headed.detail, /cannot send this request/);
+    t.false(headed.detail.includes('sec'), headed.detail);
   });
 });

@@ -1,4 +1,7 @@
 import test from 'ava';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { CidxError } from '../../../../core/errors.js';
 import { CliRuntime, publishArg } from '../../../../plugins/oci-cli/cli-runtime.js';
 import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
@@ -36,4 +39,49 @@ test('a binary that does not exist: RUNTIME_UNAVAILABLE from a real spawn (ENOEN
 test('inspect of no ids answers at once without running the CLI', async (t) => {
   const runtime = new CliRuntime(dockerDialect, '/nonexistent/bin/docker', {});
   t.deepEqual(await runtime.inspect([]), []);
+});
+
+/** A stand-in `docker` that runs `script` with sh, whatever it is asked: a real process to time out or cancel. */
+async function fakeCli(script: string): Promise<{ binary: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-fake-cli-'));
+  const binary = path.join(dir, 'docker');
+  await writeFile(binary, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return { binary, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+test('exec: exit code and output of the command, both streams', async (t) => {
+  const fake = await fakeCli('echo "args: $*"; echo warn >&2; exit 3');
+  try {
+    const result = await new CliRuntime(dockerDialect, fake.binary, { PATH: '/usr/bin:/bin' }).exec('c1', ['probe', '--x']);
+    t.deepEqual(result, { exitCode: 3, output: 'args: exec c1 probe --x\nwarn' });
+  } finally {
+    await fake.remove();
+  }
+});
+
+test('exec: a call still running at timeoutMs is ended and reported as timed out', async (t) => {
+  const fake = await fakeCli('exec sleep 30');
+  try {
+    const started = Date.now();
+    const result = await new CliRuntime(dockerDialect, fake.binary, { PATH: '/usr/bin:/bin' }).exec('c1', ['sleep', 'infinity'], { timeoutMs: 200 });
+    t.true(result.timedOut);
+    t.true(Date.now() - started < 10_000, 'the 30 s call was not waited for');
+  } finally {
+    await fake.remove();
+  }
+});
+
+test('exec: an abort ends the call in flight and rejects with the reason', async (t) => {
+  const fake = await fakeCli('exec sleep 30');
+  try {
+    const controller = new AbortController();
+    const reason = new CidxError('INTERRUPTED', 'interrupted');
+    const call = new CliRuntime(dockerDialect, fake.binary, { PATH: '/usr/bin:/bin' }).exec('c1', ['sleep', 'infinity'], { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 200);
+    const started = Date.now();
+    t.is(await t.throwsAsync(call), reason);
+    t.true(Date.now() - started < 10_000, 'the 30 s call was not waited for');
+  } finally {
+    await fake.remove();
+  }
 });

@@ -110,3 +110,17 @@ test('a write into a directory that cannot be created fails and leaves nothing b
     t.deepEqual(await readdir(dir), ['blocker']);
   });
 });
+
+test("services and ports named like Object's members are plain entries: nothing inherited, Object untouched", async (t) => {
+  await withDir(async (dir) => {
+    const file = cacheFile(dir, 'proto');
+    t.is((await readCache(file))['constructor'], undefined, 'a missing file knows no service called constructor');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify({ version: 1, root: '/x', services: { constructor: { toString: { host: 8080, hostIp: '' } } } }));
+    const cached = await readCache(file);
+    t.deepEqual({ ...cached['constructor'] }, { toString: { host: 8080, hostIp: '' } });
+    t.is(cached['toString'], undefined);
+    t.is(cached['constructor']!['valueOf'], undefined);
+    t.false(Object.hasOwn(Object, 'toString'), 'the cache wrote a port onto the global Object');
+  });
+});
