@@ -58,10 +58,12 @@ export function plan(desired: DesiredService[], observed: ObservedContainer[]): 
 function planService(service: DesiredService, containers: ObservedContainer[]): Step {
   const container = primary(service, containers);
   const duplicates = containers.filter((candidate) => candidate !== container);
-  const extra = {
-    ...(duplicates.length ? { duplicates } : {}),
-    ...(container && container.name !== service.spec.name && isReplacementName(service.spec.name, container.name) ? { rename: true as const } : {}),
-  };
+  const step = stepFor(service, container, duplicates.length ? { duplicates } : {});
+  if (!container || container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
+  return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };
+}
+
+function stepFor(service: DesiredService, container: ObservedContainer | undefined, extra: Pick<Step, 'duplicates'>): Step {
   if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
   if (container.configHash !== service.hash) {
     return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };

@@ -25,6 +25,8 @@ export async function replace(hooks: CidxHooks, context: ServiceContext & { prev
   const carried = (await runtime.anonymousVolumes(old.id)).filter((volume) => !declared.has(volume.target));
   const spec = { ...service.spec, name: replacementName(service.spec.name, old) };
   const wasRunning = old.state === 'running';
+  // A paused or restarting container holds its ports too; `stop` ends either.
+  const mustStop = wasRunning || old.state === 'paused' || old.state === 'restarting';
   let replacement: string | undefined;
   let stopped = false;
   let outcome: RunOutcome;
@@ -37,7 +39,7 @@ export async function replace(hooks: CidxHooks, context: ServiceContext & { prev
       replacement = (await runtime.create(spec, assignments, carried)).id;
       if (!stopped) {
         signal.throwIfAborted(); // the last moment an abort leaves the old container as it was
-        if (wasRunning) await runtime.stop([old.id]);
+        if (mustStop) await runtime.stop([old.id]);
         stopped = true;
       }
       await runtime.start([replacement]);

@@ -250,7 +250,7 @@ table.push(
       return [old, replacementOf(qdrant, old), running(ollama)];
     },
     expected: [
-      { service: 'qdrant', op: 'noop', reason: 'up to date', container: 1, duplicates: [0], rename: true },
+      { service: 'qdrant', op: 'noop', reason: 'up to date; the replacement left by an interrupted recreate', container: 1, duplicates: [0], rename: true },
       { service: 'ollama', op: 'noop', reason: 'up to date', container: 2 },
     ],
   },
@@ -269,7 +269,7 @@ table.push(
     title: 'only a stopped replacement built from the desired spec: adopted (started and renamed), not recreated',
     observed: async ({ qdrant, ollama }) => [replacementOf(qdrant, await olderQdrant(), 'created'), running(ollama)],
     expected: [
-      { service: 'qdrant', op: 'start', reason: 'container created but not started', container: 0, rename: true },
+      { service: 'qdrant', op: 'start', reason: 'container created but not started; the replacement left by an interrupted recreate', container: 0, rename: true },
       { service: 'ollama', op: 'noop', reason: 'up to date', container: 1 },
     ],
   },
@@ -281,7 +281,7 @@ table.push(
       return [old, replacementOf(olderStill, old), running(ollama)];
     },
     expected: [
-      { service: 'qdrant', op: 'recreate', reason: 'env changed', container: 1, duplicates: [0], rename: true },
+      { service: 'qdrant', op: 'recreate', reason: 'env changed; the replacement left by an interrupted recreate', container: 1, duplicates: [0], rename: true },
       { service: 'ollama', op: 'noop', reason: 'up to date', container: 2 },
     ],
   },
