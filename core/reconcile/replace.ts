@@ -39,8 +39,9 @@ export async function replace(hooks: CidxHooks, context: ServiceContext & { prev
       replacement = (await runtime.create(spec, assignments, carried)).id;
       if (!stopped) {
         signal.throwIfAborted(); // the last moment an abort leaves the old container as it was
-        if (mustStop) await runtime.stop([old.id]);
+        // Set first: a stop that fails half-way may still have stopped it, and starting a running container is harmless.
         stopped = true;
+        if (mustStop) await runtime.stop([old.id]);
       }
       await runtime.start([replacement]);
       return replacement;

@@ -157,3 +157,13 @@ test('replace: a stopped old container is neither stopped nor started again when
   await t.throwsAsync(replace(hooks, context));
   t.deepEqual(calls, ['anonymousVolumes old', `create ${temp} 41000`, 'start new', 'remove new (keeping volumes)']);
 });
+
+test('replace: a failed stop removes the replacement and starts the old container again, in case it did stop', async (t) => {
+  const { hooks, context, calls, temp } = await setUp({
+    stop: () => {
+      throw new CidxError('RUNTIME_COMMAND', 'stopping containers failed');
+    },
+  });
+  await t.throwsAsync(replace(hooks, context), { message: 'stopping containers failed' });
+  t.deepEqual(calls, ['anonymousVolumes old', `create ${temp} 41000`, 'stop old', 'remove new (keeping volumes)', 'start old']);
+});
