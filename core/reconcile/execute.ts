@@ -10,6 +10,7 @@ import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import type { PortRefusedError } from '../runtime.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
@@ -171,7 +172,9 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
           if (!hasCode(error, 'PORT_REFUSED')) throw error;
           context.onProgress?.(service.name, 'recreating: its host port is taken');
           const outcome = await replace(hooks, { ...context, service, previous: step.container! });
-          return { ...outcome, recreated: `${step.reason}; ${error.message}: recreated to publish on free ports` };
+          const port = (error as PortRefusedError).port;
+          const which = port ? `host port ${port}` : 'a host port';
+          return { ...outcome, recreated: `${step.reason}; ${which} was taken meanwhile: recreated on free ports` };
         }
         if (step.rename) await runtime.rename(step.container!.id, service.spec.name);
         return { id: step.container!.id };

@@ -183,6 +183,7 @@ for (const runtime of RUNTIMES) {
         const report = await applyOk(t, project, runtime);
         const entry = service(report, 'store');
         t.like(entry, { action: 'recreated', state: 'running', healthy: true });
+        t.regex(entry.reason ?? '', new RegExp(`host port ${preferred} was taken meanwhile`), 'the report says why it was recreated');
         t.like(entry.ports[0], { preferred, fallback: true });
         t.not(entry.ports[0]!.host, preferred);
         await assertOneServes(t, runtime, project, report);
