@@ -4,7 +4,7 @@
  * the same way (see `resolveRuntime` in hooks.ts).
  */
 import { CidxError } from './errors.js';
-import type { ContainerSpec, ObservedContainer, PortAssignment } from './model.js';
+import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from './model.js';
 
 export interface ContainerRuntime {
   /** Short name shown to users and in `--json`: 'docker', 'podman', … */
@@ -32,10 +32,33 @@ export interface ContainerRuntime {
    * both cases it leaves no container of its own behind.
    */
   run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }>;
-  /** Starts stopped containers. */
+  /**
+   * Creates a container without starting it, pulling the image first if it
+   * is missing (as `run` does), so that a replacement is ready before the
+   * container it replaces is touched. `carried` are existing volumes to
+   * mount by name (a replaced container's anonymous ones). Throws like `run`
+   * (`IMAGE_UNAVAILABLE`, `NameConflictError`, an engine rejection) and then
+   * leaves no container of its own behind.
+   */
+  create(spec: ContainerSpec, ports: PortAssignment[], carried?: VolumeMount[]): Promise<{ id: string }>;
+  /** Starts stopped containers. Throws `PortRefusedError` when a host port is taken. */
   start(ids: string[]): Promise<void>;
-  /** Force-removes containers (anonymous volumes too, never named ones). */
-  remove(ids: string[]): Promise<void>;
+  /** Stops running containers gracefully (the engine's usual grace period); stopped ones are left as they are. */
+  stop(ids: string[]): Promise<void>;
+  /** Gives a container (running or not) a new name. */
+  rename(id: string, name: string): Promise<void>;
+  /**
+   * Force-removes containers: anonymous volumes too (never named ones),
+   * unless `keepVolumes`, which a recreate uses so that no volume is ever lost
+   * to it. A container already gone counts as removed.
+   */
+  remove(ids: string[], options?: { keepVolumes?: boolean }): Promise<void>;
+  /**
+   * The anonymous volumes mounted in a container (those the engine named
+   * itself, e.g. for an image's `VOLUME`), as `{ source: volume name, target }`:
+   * a replacement mounts them by name so their data survives a recreate.
+   */
+  anonymousVolumes(id: string): Promise<VolumeMount[]>;
   /** Named volumes whose name starts with `prefix`. */
   listVolumes(prefix: string): Promise<string[]>;
   removeVolumes(names: string[]): Promise<void>;

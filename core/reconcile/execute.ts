@@ -10,9 +10,11 @@ import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import type { PortRefusedError } from '../runtime.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
+import { replace } from './replace.js';
 import { runService, type RunOutcome } from './run-service.js';
 
 export interface ExecuteContext extends ReportContext {
@@ -36,10 +38,15 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const reports = new Map<string, ServiceReport>();
   const stepOf = new Map(steps.filter((step) => step.op !== 'remove').map((step) => [step.service, step]));
 
-  // Orphans and leftovers first, in one call: they may hold ports the others want.
+  // Orphans and leftovers first: they may hold ports the others want. A leftover may be the
+  // replacement an interrupted recreate carried anonymous volumes over to: keep every volume.
   const removals = steps.filter((step) => step.op === 'remove');
-  const leftovers = [...removals.map((step) => step.container!), ...steps.flatMap((step) => step.duplicates ?? [])];
-  if (leftovers.length) await runtime.remove(leftovers.map((container) => container.id));
+  const orphans = removals.map((step) => step.container!.id);
+  const leftovers = steps.flatMap((step) => step.duplicates ?? []).map((container) => container.id);
+  await Promise.all([
+    orphans.length ? runtime.remove(orphans) : undefined,
+    leftovers.length ? runtime.remove(leftovers, { keepVolumes: true }) : undefined,
+  ]);
   // The project network must exist before any container joins it: once per apply that creates something.
   const notes: string[] = [];
   const network = desired.find((service) => service.spec.network)?.spec.network;
@@ -93,7 +100,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf.get(service.name)!;
       // Unchanged and running: this run's observation is fresh, no need to ask again.
-      if (step.op === 'noop') return step.container;
+      if (step.op === 'noop') return step.rename ? { ...step.container!, name: service.spec.name } : step.container;
       // Just created on ports it asked for by number, and about to be probed through them: a
       // passing probe proves it runs, and a failing one checks whether it exited.
       return outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
@@ -125,7 +132,8 @@ function withoutNetwork(service: DesiredService): DesiredService {
   return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: ON_DEFAULT_NETWORK } } };
 }
 
-type Acted = RunOutcome | { error: CidxError };
+/** What acting on a service did: a container (and, when a start turned into a recreate, why), or an error. */
+type Acted = (RunOutcome & { recreated?: string }) | { error: CidxError };
 
 /** A container cidx has just started, as an inspect would describe it. */
 function justCreated(context: ExecuteContext, service: DesiredService, id: string, published: PortBinding[]): ObservedContainer {
@@ -153,15 +161,26 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
     const { runtime, hooks } = context;
     switch (step.op) {
       case 'noop':
+        if (step.rename) await runtime.rename(step.container!.id, service.spec.name);
         return { id: step.container!.id };
       case 'start':
         context.onProgress?.(service.name, 'starting');
-        await runtime.start([step.container!.id]);
+        try {
+          await runtime.start([step.container!.id]);
+        } catch (error) {
+          // Its host port was taken while it was stopped: a new container negotiates ports as a create does.
+          if (!hasCode(error, 'PORT_REFUSED')) throw error;
+          context.onProgress?.(service.name, 'recreating: its host port is taken');
+          const outcome = await replace(hooks, { ...context, service, previous: step.container! });
+          const port = (error as PortRefusedError).port;
+          const which = port ? `host port ${port}` : 'a host port';
+          return { ...outcome, recreated: `${step.reason}; ${which} was taken meanwhile: recreated on free ports` };
+        }
+        if (step.rename) await runtime.rename(step.container!.id, service.spec.name);
         return { id: step.container!.id };
       case 'recreate':
         context.onProgress?.(service.name, 'recreating');
-        await runtime.remove([step.container!.id]);
-        return await runService(hooks, { ...context, service, previous: step.container });
+        return await replace(hooks, { ...context, service, previous: step.container! });
       case 'create':
         context.onProgress?.(service.name, 'creating');
         return await runService(hooks, { ...context, service, previous: undefined });
@@ -223,9 +242,12 @@ async function finish(
 ): Promise<ServiceReport> {
   const base = { name: service.name, action: ACTION[step.op], reason: step.reason };
   if ('error' in acted) {
-    return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...stateOf(step), healthy: false, container: null, ports: [], error: describe(acted.error) };
+    // A failed recreate puts the old container back as it was (see replace.ts): report that one.
+    const kept = step.op === 'recreate' && step.container ? { state: step.container.state, container: { id: step.container.id, name: step.container.name } } : { ...stateOf(step), container: null };
+    return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...kept, healthy: false, ports: [], error: describe(acted.error) };
   }
-  const ports = portReports(service, container, context.runtime);
+  if (acted.recreated) Object.assign(base, { action: 'recreated', reason: acted.recreated });
+  const ports = withFallback(portReports(service, container, context.runtime), acted.wanted);
   const identity = container ? { id: container.id, name: container.name } : { id: acted.id, name: service.spec.name };
   if (!container || container.state !== 'running') {
     const error = await exitedError(context, service, acted.id, container);
@@ -241,6 +263,12 @@ async function finish(
   if (outcome.health) report.health = outcome.health;
   context.onProgress?.(service.name, report.healthy ? 'healthy' : 'unhealthy');
   return report;
+}
+
+/** A port that did not get the host port asked for first (preferred, previous or cached) moved: a fallback. */
+function withFallback(ports: PortReport[], wanted: Record<string, number> | undefined): PortReport[] {
+  if (!wanted) return ports;
+  return ports.map((port) => (port.host !== null && wanted[port.name] !== undefined && wanted[port.name] !== port.host ? { ...port, fallback: true } : port));
 }
 
 type HealthOutcome = { health: HealthResult | undefined } | { error: unknown };

@@ -16,8 +16,27 @@ export interface Step {
   reason: string;
   /** The container the step acts on (all ops but create). */
   container?: ObservedContainer;
-  /** Extra containers of the same service to remove first (left by an interrupted run). */
+  /**
+   * Extra containers of the same service to remove first (left by an
+   * interrupted run). Removed without their anonymous volumes: one of them
+   * may be the replacement those volumes were carried over to.
+   */
   duplicates?: ObservedContainer[];
+  /** `container` still has the temporary name of an interrupted recreate: rename it to the service's. */
+  rename?: true;
+}
+
+/**
+ * The temporary name of the replacement for `old` while a recreate swaps
+ * them. Service names have no '.', so it is never another service's name;
+ * the old container's id keeps the replacement of a replacement distinct.
+ */
+export function replacementName(canonical: string, old: Pick<ObservedContainer, 'id'>): string {
+  return `${canonical}.next-${old.id.slice(0, 12)}`;
+}
+
+function isReplacementName(canonical: string, name: string): boolean {
+  return name.startsWith(`${canonical}.next-`);
 }
 
 export function plan(desired: DesiredService[], observed: ObservedContainer[]): Step[] {
@@ -37,10 +56,14 @@ export function plan(desired: DesiredService[], observed: ObservedContainer[]): 
 }
 
 function planService(service: DesiredService, containers: ObservedContainer[]): Step {
-  // Prefer the container with the canonical name; any other is a leftover.
-  const sorted = [...containers].sort((a, b) => Number(b.name === service.spec.name) - Number(a.name === service.spec.name));
-  const [container, ...duplicates] = sorted;
-  const extra = duplicates.length ? { duplicates } : {};
+  const container = primary(service, containers);
+  const duplicates = containers.filter((candidate) => candidate !== container);
+  const step = stepFor(service, container, duplicates.length ? { duplicates } : {});
+  if (!container || container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
+  return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };
+}
+
+function stepFor(service: DesiredService, container: ObservedContainer | undefined, extra: Pick<Step, 'duplicates'>): Step {
   if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
   if (container.configHash !== service.hash) {
     return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };
@@ -61,6 +84,22 @@ function planService(service: DesiredService, containers: ObservedContainer[]): 
     default:
       return { service: service.name, op: 'recreate', reason: `container is ${container.state}`, container, ...extra };
   }
+}
+
+/**
+ * The container that serves the service, or best can: the one with the
+ * service's name while it runs. A recreate killed half-way (see replace.ts)
+ * may leave its replacement: running, it is the one that serves; stopped and
+ * built from the desired spec, with no container of the service's name, it
+ * is adopted rather than made again. Any other is a leftover.
+ */
+function primary(service: DesiredService, containers: ObservedContainer[]): ObservedContainer | undefined {
+  const canonical = containers.find((container) => container.name === service.spec.name);
+  if (canonical?.state === 'running') return canonical;
+  const replacements = containers.filter((container) => isReplacementName(service.spec.name, container.name));
+  const running = replacements.find((container) => container.state === 'running');
+  if (running) return running;
+  return canonical ?? replacements.find((container) => container.configHash === service.hash) ?? containers[0];
 }
 
 /** Created while the project network could not be (see reconcile/execute.ts). */

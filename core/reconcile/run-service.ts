@@ -22,10 +22,36 @@ export interface RunOutcome {
    * Absent when it chose any port itself, or the container was adopted.
    */
   published?: PortBinding[];
+  /**
+   * Per port name, the host port asked for first (preferred, the replaced
+   * container's, or cached): a container that ends up elsewhere is reported
+   * as a fallback. Absent for ports left to the engine from the start.
+   */
+  wanted?: Record<string, number>;
 }
 
 export async function runService(hooks: CidxHooks, context: ServiceContext): Promise<RunOutcome> {
   const { service, runtime } = context;
+  try {
+    return await negotiatePorts(hooks, context, async (assignments) => {
+      context.signal.throwIfAborted();
+      return (await runtime.run(service.spec, assignments)).id;
+    });
+  } catch (error) {
+    if (hasCode(error, 'NAME_CONFLICT')) return { id: await adopt(context) };
+    throw error;
+  }
+}
+
+/**
+ * Asks `requestPorts` what to ask for, then calls `attempt` with it; when the
+ * engine refuses a port (`PortRefusedError` from `attempt`), lets
+ * `portRefused` revise the request and calls `attempt` again. `attempt`
+ * decides itself whether an abort may stop it: a recreate half-way through
+ * its swap must not be. Resolves with the container id `attempt` returned.
+ */
+export async function negotiatePorts(hooks: CidxHooks, context: ServiceContext, attempt: (assignments: PortAssignment[]) => Promise<string>): Promise<RunOutcome> {
+  const { service } = context;
   const initial: PortRequest[] = service.spec.ports.map(({ name, container }) => ({
     name,
     container,
@@ -33,16 +59,16 @@ export async function runService(hooks: CidxHooks, context: ServiceContext): Pro
     candidates: [],
   }));
   let requests = await hooks.requestPorts.promise(initial, context);
-  for (let attempt = 1; ; attempt++) {
-    context.signal.throwIfAborted();
+  const wanted = Object.fromEntries(requests.filter((request) => request.candidates.length).map((request) => [request.name, request.candidates[0]!.port]));
+  const extra = Object.keys(wanted).length ? { wanted } : {};
+  for (let count = 1; ; count++) {
     try {
       const assignments = toAssignments(requests);
-      const { id } = await runtime.run(service.spec, assignments);
+      const id = await attempt(assignments);
       const explicit = assignments.every((assignment) => assignment.hostPort !== undefined);
-      return explicit ? { id, published: assignments.map(({ container, hostIp, hostPort }) => ({ container, hostIp, hostPort: hostPort! })) } : { id };
+      return explicit ? { id, published: assignments.map(({ container, hostIp, hostPort }) => ({ container, hostIp, hostPort: hostPort! })), ...extra } : { id, ...extra };
     } catch (error) {
-      if (hasCode(error, 'NAME_CONFLICT')) return { id: await adopt(context) };
-      if (!hasCode(error, 'PORT_REFUSED') || attempt >= MAX_ATTEMPTS) throw error;
+      if (!hasCode(error, 'PORT_REFUSED') || count >= MAX_ATTEMPTS) throw error;
       const refused = (error as PortRefusedError).port;
       const revised = await hooks.portRefused.promise(requests, { ...context, port: refused, message: error.message });
       if (revised) {

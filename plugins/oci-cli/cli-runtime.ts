@@ -6,12 +6,12 @@
  *
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
-import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
+import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from '../../core/model.js';
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription } from '../../core/runtime.js';
-import { parseInspect } from './inspect.js';
+import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
@@ -162,18 +162,27 @@ export class CliRuntime implements ContainerRuntime {
   }
 
   async run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }> {
-    const args = ['run', '-d', '--name', spec.name];
+    return this.createOrRun(['run', '-d'], spec, ports, []);
+  }
+
+  async create(spec: ContainerSpec, ports: PortAssignment[], carried: VolumeMount[] = []): Promise<{ id: string }> {
+    return this.createOrRun(['create'], spec, ports, carried);
+  }
+
+  /** `run -d` and `create` take the same arguments: one place builds them for both. */
+  private async createOrRun(verb: string[], spec: ContainerSpec, ports: PortAssignment[], carried: VolumeMount[]): Promise<{ id: string }> {
+    const args = [...verb, '--name', spec.name];
     for (const [key, value] of Object.entries(spec.labels)) args.push('--label', `${key}=${value}`);
     for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
     for (const port of ports) args.push('--publish', publishArg(port));
-    for (const volume of spec.volumes) args.push('--volume', `${volume.source}:${volume.target}`);
+    for (const volume of [...spec.volumes, ...carried]) args.push('--volume', `${volume.source}:${volume.target}`);
     if (spec.network) {
       args.push('--network', spec.network.name);
       for (const alias of spec.network.aliases) args.push('--network-alias', alias);
     }
     args.push(spec.image, ...(spec.command ?? []));
     try {
-      const { stdout } = await this.cli(args, { what: `starting ${spec.name}`, image: spec.image });
+      const { stdout } = await this.cli(args, { what: `${verb[0] === 'create' ? 'creating' : 'starting'} ${spec.name}`, image: spec.image });
       const id = stdout.trim().split('\n').pop()!.trim();
       return { id };
     } catch (error) {
@@ -189,10 +198,26 @@ export class CliRuntime implements ContainerRuntime {
     if (ids.length) await this.cli(['start', ...ids], { what: 'starting containers' });
   }
 
-  async remove(ids: string[]): Promise<void> {
+  async stop(ids: string[]): Promise<void> {
+    if (ids.length) await this.cli(['stop', ...ids], { what: 'stopping containers' });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.cli(['rename', id, name], { what: `renaming ${id.slice(0, 12)} to ${name}` });
+  }
+
+  async remove(ids: string[], options: { keepVolumes?: boolean } = {}): Promise<void> {
     if (ids.length === 0) return;
     // Already gone is what was asked for.
-    await this.cli(['rm', '-f', '-v', ...ids], { what: 'removing containers', expected: /no such container|no container with name or id/i });
+    await this.cli(['rm', '-f', ...(options.keepVolumes ? [] : ['-v']), ...ids], {
+      what: 'removing containers',
+      expected: /no such container|no container with name or id/i,
+    });
+  }
+
+  async anonymousVolumes(id: string): Promise<VolumeMount[]> {
+    const { stdout } = await this.cli(['container', 'inspect', id], { timeout: QUERY_TIMEOUT_MS, what: `inspecting ${id.slice(0, 12)}` });
+    return parseAnonymousVolumes(stdout.trim() || '[]');
   }
 
   async listVolumes(prefix: string): Promise<string[]> {

@@ -56,7 +56,7 @@ export function classifyFailure(failure: Failure): CidxError {
     /cannot connect to the docker daemon|error during connect|is the docker daemon running|cannot connect to podman|unable to connect to podman|connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i.test(text)
   ) {
     // An image pull that fails on DNS also says "no such host": tell the two apart by the command.
-    if (!(failure.args[0] === 'run' && /pull|manifest|registry|image/i.test(text))) {
+    if (!(createsContainer(failure) && /pull|manifest|registry|image/i.test(text))) {
       return new CidxError(
         'RUNTIME_UNAVAILABLE',
         `cannot reach the ${runtime} engine at ${engineAddress(runtime, failure.env)}${failure.timedOut ? ' (timed out)' : ''}`,
@@ -77,7 +77,7 @@ export function classifyFailure(failure: Failure): CidxError {
     return new NameConflictError(name, short);
   }
   if (
-    failure.args[0] === 'run' &&
+    createsContainer(failure) &&
     /unable to find image|pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|trying to pull|requested access to the resource is denied/i.test(text)
   ) {
     return new CidxError('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
@@ -85,3 +85,8 @@ export function classifyFailure(failure: Failure): CidxError {
   return new CidxError('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
 }
 
+
+/** `run` and `create` both pull a missing image: their failures may name it. */
+function createsContainer(failure: Failure): boolean {
+  return failure.args[0] === 'run' || failure.args[0] === 'create';
+}

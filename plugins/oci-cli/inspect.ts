@@ -5,7 +5,7 @@
  * may leave HostIp empty, and keeps chosen ports in HostConfig.PortBindings
  * while a container is stopped.
  */
-import type { ContainerState, ObservedContainer, PortBinding } from '../../core/model.js';
+import type { ContainerState, ObservedContainer, PortBinding, VolumeMount } from '../../core/model.js';
 import { LABELS } from '../../core/project.js';
 
 interface RawBinding {
@@ -97,4 +97,24 @@ function decode(ports: Record<string, RawBinding[] | null> | null | undefined): 
     }
   }
   return result;
+}
+
+interface RawMount {
+  Type?: string;
+  Name?: string;
+  Destination?: string;
+}
+
+/**
+ * Both engines name an anonymous volume with 64 random hex digits, which no
+ * `--volume name:path` of cidx's (`cidx-<project>-<service>-<volume>`) can be.
+ */
+const ENGINE_NAMED = /^[0-9a-f]{64}$/;
+
+/** The anonymous volume mounts of the first container in `container inspect` JSON. */
+export function parseAnonymousVolumes(json: string): VolumeMount[] {
+  const [raw] = JSON.parse(json) as Array<{ Mounts?: RawMount[] | null }>;
+  return (raw?.Mounts ?? [])
+    .filter((mount) => mount.Type === 'volume' && ENGINE_NAMED.test(mount.Name ?? '') && mount.Destination)
+    .map((mount) => ({ source: mount.Name!, target: mount.Destination! }));
 }

@@ -168,6 +168,8 @@ export interface RuntimeShim {
   runFinishedAt(): Promise<number | undefined>;
   /** Resolves once the first `<runtime> run` has returned (rejects after `withinMs`). */
   runFinished(withinMs?: number): Promise<void>;
+  /** Whether cidx has begun the call `firstCall` watches. */
+  calledFirst(): Promise<boolean>;
 }
 
 export interface RuntimeShimOptions {
@@ -188,6 +190,14 @@ export interface RuntimeShimOptions {
   failNetworkCreate?: string;
   /** Like `failNetworkCreate`, but only the first `network create` fails: a transient engine error. */
   failFirstNetworkCreate?: string;
+  /**
+   * Acts on the first call of one subcommand (`create`, `stop`, `start`, …;
+   * the CLI's first argument): `interrupt` sends SIGINT to cidx's process
+   * group as the call begins (as `interruptFirstRunAfter` does), `delay`
+   * holds the call this many seconds before it reaches the engine.
+   * `calledFirst` tells when it began. Later calls pass straight through.
+   */
+  firstCall?: { command: string; interrupt?: boolean; delay?: number };
 }
 
 /**
@@ -214,7 +224,19 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
     networkFailure === undefined
       ? []
       : [`if [ "$1" = network ] && [ "$2" = create ]${onlyOnce}; then`, `  : > '${failedOnce}'`, `  printf '%s\\n' '${networkFailure.replace(/'/g, `'\\''`)}' >&2`, '  exit 1', 'fi'];
-  const script = ['#!/bin/sh', ...failNetwork, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
+  const watchedCall = path.join(dir, `${runtime}-first-call-started`);
+  const firstCall = options.firstCall;
+  const onFirstCall =
+    firstCall === undefined
+      ? []
+      : [
+          `if [ "$1" = '${firstCall.command}' ] && [ ! -e '${watchedCall}' ]; then`,
+          `  : > '${watchedCall}'`,
+          ...(firstCall.interrupt ? [`  kill -INT -"$(ps -o pgid= -p "$PPID" | tr -d ' ')"`] : []),
+          ...(firstCall.delay === undefined ? [] : [`  sleep ${firstCall.delay}`]),
+          'fi',
+        ];
+  const script = ['#!/bin/sh', ...failNetwork, ...onFirstCall, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
   const waitFor = (file: string, what: string, withinMs: number) =>
     eventually(() => access(file).catch(() => Promise.reject(new Error(`${what} within ${withinMs} ms`))), withinMs, 10);
@@ -222,6 +244,7 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
     env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
     runStarted: (withinMs = 60_000) => waitFor(marker, `cidx did not call \`${runtime} run\``, withinMs),
     runFinished: (withinMs = 60_000) => waitFor(finished, `the first \`${runtime} run\` did not return`, withinMs),
+    calledFirst: () => access(watchedCall).then(() => true, () => false),
     async runFinishedAt() {
       if (!watched) throw new Error('runFinishedAt needs interruptFirstRunAfter or delayFirstRun');
       return (await stat(finished).catch(() => undefined))?.mtimeMs;

@@ -7,7 +7,7 @@ import test from 'ava';
 import type { ContainerState, DesiredService, ObservedContainer } from '../../../../core/model.js';
 import { LABELS } from '../../../../core/project.js';
 import { SPEC_DIGEST_LABEL } from '../../../../core/reconcile/desired.js';
-import { plan, type Step } from '../../../../core/reconcile/plan.js';
+import { plan, replacementName, type Step } from '../../../../core/reconcile/plan.js';
 import { desiredFor, observedFrom } from '../../helpers/project.js';
 
 const CONFIG = {
@@ -35,13 +35,14 @@ const brief = (step: Step) => ({
   reason: step.reason,
   container: step.container?.id,
   ...(step.duplicates ? { duplicates: step.duplicates.map((container) => container.id) } : {}),
+  ...(step.rename ? { rename: true } : {}),
 });
 
 interface Row {
   title: string;
   observed: (desired: { qdrant: DesiredService; ollama: DesiredService }) => Promise<ObservedContainer[]> | ObservedContainer[];
   /** Expected steps for qdrant, ollama, then orphans; `container: 0` means "the first observed container", etc. */
-  expected: Array<{ service: string; op: Step['op']; reason: string; container?: number; duplicates?: number[] }>;
+  expected: Array<{ service: string; op: Step['op']; reason: string; container?: number; duplicates?: number[]; rename?: true }>;
 }
 
 const running = (service: DesiredService, state: ContainerState = 'running', overrides: Partial<ObservedContainer> = {}) =>
@@ -233,15 +234,69 @@ const table: Row[] = [
   },
 ];
 
+/** A container as a recreate killed mid-swap leaves it: the replacement of `old`, under its temporary name. */
+const replacementOf = (service: DesiredService, old: ObservedContainer, state: ContainerState = 'running') =>
+  observedFrom(service, { state, name: replacementName(service.spec.name, old) });
+
+/** qdrant's container as an older config (other env) made it. */
+const olderQdrant = async (state: ContainerState = 'running') =>
+  running((await desiredFor(changed('qdrant', { env: {} }))).find((s) => s.name === 'qdrant')!, state, { exitCode: 0 });
+
+table.push(
+  {
+    title: 'a recreate killed after the swap began: the running replacement serves, is renamed; the stopped old container is a leftover',
+    observed: async ({ qdrant, ollama }) => {
+      const old = await olderQdrant('exited');
+      return [old, replacementOf(qdrant, old), running(ollama)];
+    },
+    expected: [
+      { service: 'qdrant', op: 'noop', reason: 'up to date; the replacement left by an interrupted recreate', container: 1, duplicates: [0], rename: true },
+      { service: 'ollama', op: 'noop', reason: 'up to date', container: 2 },
+    ],
+  },
+  {
+    title: 'a recreate killed before the old container was stopped: the old one serves; the replacement is a leftover',
+    observed: async ({ qdrant, ollama }) => {
+      const old = await olderQdrant('running');
+      return [replacementOf(qdrant, old, 'created'), old, running(ollama)];
+    },
+    expected: [
+      { service: 'qdrant', op: 'recreate', reason: 'env changed', container: 1, duplicates: [0] },
+      { service: 'ollama', op: 'noop', reason: 'up to date', container: 2 },
+    ],
+  },
+  {
+    title: 'only a stopped replacement built from the desired spec: adopted (started and renamed), not recreated',
+    observed: async ({ qdrant, ollama }) => [replacementOf(qdrant, await olderQdrant(), 'created'), running(ollama)],
+    expected: [
+      { service: 'qdrant', op: 'start', reason: 'container created but not started; the replacement left by an interrupted recreate', container: 0, rename: true },
+      { service: 'ollama', op: 'noop', reason: 'up to date', container: 1 },
+    ],
+  },
+  {
+    title: 'a running replacement from an older spec serves until it is recreated; the old container is a leftover',
+    observed: async ({ ollama }) => {
+      const old = await olderQdrant('exited');
+      const olderStill = (await desiredFor(changed('qdrant', { env: { A: '1' } }))).find((s) => s.name === 'qdrant')!;
+      return [old, replacementOf(olderStill, old), running(ollama)];
+    },
+    expected: [
+      { service: 'qdrant', op: 'recreate', reason: 'env changed; the replacement left by an interrupted recreate', container: 1, duplicates: [0], rename: true },
+      { service: 'ollama', op: 'noop', reason: 'up to date', container: 2 },
+    ],
+  },
+);
+
 for (const row of table) {
   test(`plan: ${row.title}`, async (t) => {
     const { desired, qdrant, ollama } = await world();
     const observed = await row.observed({ qdrant, ollama });
     const id = (index: number) => observed[index]!.id;
-    const expected = row.expected.map(({ container, duplicates, ...rest }) => ({
+    const expected = row.expected.map(({ container, duplicates, rename, ...rest }) => ({
       ...rest,
       container: container === undefined ? undefined : id(container),
       ...(duplicates ? { duplicates: duplicates.map(id) } : {}),
+      ...(rename ? { rename } : {}),
     }));
     t.deepEqual(plan(desired, observed).map(brief), expected);
   });

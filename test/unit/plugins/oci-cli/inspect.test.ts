@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import type { ObservedContainer } from '../../../../core/model.js';
-import { parseInspect } from '../../../../plugins/oci-cli/inspect.js';
+import { parseAnonymousVolumes, parseInspect } from '../../../../plugins/oci-cli/inspect.js';
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.js';
 
 const byName = (containers: ObservedContainer[]) => new Map(containers.map((container) => [container.name, container]));
@@ -187,4 +187,30 @@ test('a container with nothing but an Id still decodes', (t) => {
     labels: {},
     runtimeHealth: undefined,
   });
+});
+
+// `Mounts` as both engines printed them for the test image with `VOLUME /anon` and `-v rc-probe-vol:/data`.
+const DOCKER_MOUNTS = [
+  { Type: 'volume', Name: 'rc-probe-vol', Source: '/var/lib/docker/volumes/rc-probe-vol/_data', Destination: '/data', Driver: 'local', Mode: 'z', RW: true, Propagation: '' },
+  { Type: 'volume', Name: '63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b', Source: '/var/lib/docker/volumes/63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b/_data', Destination: '/anon', Driver: 'local', Mode: '', RW: true, Propagation: '' },
+  { Type: 'bind', Source: '/etc/hosts', Destination: '/etc/hosts', Mode: '', RW: false, Propagation: 'rprivate' },
+];
+const PODMAN_MOUNTS = [
+  { Type: 'volume', Name: '1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759', Source: '/var/lib/containers/storage/volumes/1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759/_data', Destination: '/anon', Driver: 'local', Mode: '', Options: ['nodev', 'exec', 'nosuid', 'rbind'], RW: true, Propagation: 'rprivate' },
+  { Type: 'volume', Name: 'rc-probe-vol', Source: '/var/lib/containers/storage/volumes/rc-probe-vol/_data', Destination: '/data', Driver: 'local', Mode: '', Options: ['nosuid', 'nodev', 'rbind'], RW: true, Propagation: 'rprivate' },
+];
+
+test('parseAnonymousVolumes: only the volumes the engine named itself, never named volumes or binds', (t) => {
+  t.deepEqual(parseAnonymousVolumes(JSON.stringify([{ Id: 'x', Mounts: DOCKER_MOUNTS }])), [
+    { source: '63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b', target: '/anon' },
+  ]);
+  t.deepEqual(parseAnonymousVolumes(JSON.stringify([{ Id: 'x', Mounts: PODMAN_MOUNTS }])), [
+    { source: '1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759', target: '/anon' },
+  ]);
+});
+
+test('parseAnonymousVolumes: no mounts, null mounts, no container', (t) => {
+  t.deepEqual(parseAnonymousVolumes('[{"Id":"x"}]'), []);
+  t.deepEqual(parseAnonymousVolumes('[{"Id":"x","Mounts":null}]'), []);
+  t.deepEqual(parseAnonymousVolumes('[]'), []);
 });
