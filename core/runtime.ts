@@ -39,6 +39,14 @@ export interface ContainerRuntime {
   /** Named volumes whose name starts with `prefix`. */
   listVolumes(prefix: string): Promise<string[]>;
   removeVolumes(names: string[]): Promise<void>;
+  /**
+   * Creates a named volume carrying `labels` (owner and project, for `prune`);
+   * one that exists already is left as it is. Without it, volumes are made
+   * implicitly by `run` and carry no labels, so `prune` never deletes them.
+   */
+  createVolume?(name: string, labels: Record<string, string>): Promise<void>;
+  /** Named volumes whose name starts with `prefix`, with their labels (volumes made by earlier cidx versions have none). */
+  inspectVolumes?(prefix: string): Promise<VolumeInfo[]>;
   /** Creates the network if it does not exist yet (labels mark it as the project's). */
   ensureNetwork?(name: string, labels: Record<string, string>): Promise<void>;
   /** Removes the network; a network still in use by others is left alone. */
@@ -53,6 +61,11 @@ export interface ContainerRuntime {
   streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
   /** Facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
+}
+
+export interface VolumeInfo {
+  name: string;
+  labels: Record<string, string>;
 }
 
 export interface RuntimeDescription {

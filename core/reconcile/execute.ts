@@ -14,6 +14,7 @@ import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
 import { runService, type RunOutcome } from './run-service.js';
+import { prepareVolumes } from './volumes.js';
 
 export interface ExecuteContext extends ReportContext {
   hooks: CidxHooks;
@@ -40,6 +41,9 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const removals = steps.filter((step) => step.op === 'remove');
   const leftovers = [...removals.map((step) => step.container!), ...steps.flatMap((step) => step.duplicates ?? [])];
   if (leftovers.length) await runtime.remove(leftovers.map((container) => container.id));
+  // Labelled volumes, before any container mounts them; alongside the network (awaited below).
+  const volumes = prepareVolumes(context, desired, steps);
+  volumes.catch(() => undefined);
   // The project network must exist before any container joins it: once per apply that creates something.
   const notes: string[] = [];
   const network = desired.find((service) => service.spec.network)?.spec.network;
@@ -58,6 +62,9 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
       );
     }
   }
+  const prepared = await volumes;
+  desired = prepared.desired; // legacy-named volumes kept in use
+  notes.push(...prepared.notes);
   const removed: ServiceReport[] = removals.map((step) => ({
     name: step.service,
     state: 'missing',
