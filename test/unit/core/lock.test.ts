@@ -1,0 +1,156 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { hasCode } from '../../../core/errors.js';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { acquireLock, currentOwner, ownerAlive, parseOwner, processStart, takeOver, type LockOwner } from '../../../core/lock.js';
+
+async function lockDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-lock-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A lock file left by this very pid, but by a process that started at another time: the pid was reused. */
+function reusedPidOwner(): LockOwner {
+  return { id: 'gone-owner', pid: process.pid, host: os.hostname(), start: '1' };
+}
+
+test('the lock file holds a whole owner token (id, pid, host, start time); release removes it and leaves no temp file', async (t) => {
+  const dir = await lockDir(t);
+  const file = path.join(dir, 'locks', 'p.lock');
+  const release = await acquireLock(file);
+  const owner = parseOwner(await readFile(file, 'utf8'));
+  t.like(owner, { pid: process.pid, host: os.hostname() });
+  t.regex(owner!.id, /^[0-9a-f-]{36}$/);
+  if (process.platform === 'linux') t.is(owner!.start, processStart(process.pid));
+  t.deepEqual(await readdir(path.dirname(file)), ['p.lock']);
+  await release();
+  t.deepEqual(await readdir(path.dirname(file)), []);
+});
+
+test('a second acquirer waits while the first holds the lock, and gets it once released', async (t) => {
+  const file = path.join(await lockDir(t), 'p.lock');
+  const release = await acquireLock(file);
+  let waitedFor: number | undefined;
+  const second = acquireLock(file, { onWait: (pid) => (waitedFor = pid) });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.is(waitedFor, process.pid);
+  await release();
+  const releaseSecond = await second;
+  await releaseSecond();
+});
+
+test('a lock naming a live pid whose process started at another time is stale: the pid was reused', async (t) => {
+  t.true(process.platform === 'linux', 'process start times come from /proc');
+  const file = path.join(await lockDir(t), 'p.lock');
+  await writeFile(file, JSON.stringify(reusedPidOwner()));
+  t.false(ownerAlive(reusedPidOwner()));
+  const release = await acquireLock(file, { timeoutMs: 2_000 });
+  t.is(parseOwner(await readFile(file, 'utf8'))?.pid, process.pid);
+  await release();
+});
+
+test('a lock naming a live pid with its own start time is held: LOCKED once the wait times out, naming the holder', async (t) => {
+  const file = path.join(await lockDir(t), 'p.lock');
+  const holder = { ...currentOwner(), id: 'someone-else' };
+  await writeFile(file, JSON.stringify(holder));
+  const error = await t.throwsAsync(acquireLock(file, { timeoutMs: 300 }));
+  t.true(hasCode(error, 'LOCKED'), String(error));
+  t.regex(error!.message, new RegExp(`pid ${process.pid} on ${os.hostname()}`));
+  t.is(parseOwner(await readFile(file, 'utf8'))?.id, 'someone-else', 'a live lock was taken over');
+});
+
+test("a lock of another host is never judged stale: its processes can't be seen from here", (t) => {
+  t.true(ownerAlive({ id: 'x', pid: 999_999_999, host: 'elsewhere', start: undefined }));
+  t.false(ownerAlive({ id: 'x', pid: 999_999_999, host: os.hostname(), start: undefined }));
+});
+
+test('two takeovers of one stale lock at once: exactly one winner, every time', async (t) => {
+  const dir = await lockDir(t);
+  for (let round = 0; round < 15; round++) {
+    const file = path.join(dir, `round-${round}.lock`);
+    await writeFile(file, JSON.stringify(reusedPidOwner()));
+    const contenders = await Promise.allSettled(Array.from({ length: 6 }, () => acquireLock(file, { timeoutMs: 250 })));
+    const winners = contenders.filter((outcome) => outcome.status === 'fulfilled');
+    t.is(winners.length, 1, `round ${round}: ${winners.length} processes hold the lock`);
+    for (const outcome of contenders) if (outcome.status === 'rejected') t.true(hasCode(outcome.reason, 'LOCKED'), String(outcome.reason));
+    await (winners[0] as PromiseFulfilledResult<() => Promise<void>>).value();
+  }
+  t.deepEqual(await readdir(dir), [], 'temp and stale files were left behind');
+});
+
+test('release does not remove a lock someone else holds now', async (t) => {
+  const file = path.join(await lockDir(t), 'p.lock');
+  const release = await acquireLock(file);
+  // Judged stale and taken over (say this process was stopped for a long time): the file is another owner's now.
+  const next = JSON.stringify({ ...currentOwner(), id: 'next-owner' });
+  await rm(file);
+  await writeFile(file, next);
+  await release();
+  t.is(await readFile(file, 'utf8'), next);
+});
+
+test('a lock file of an earlier version (a bare pid) is honoured: held while that pid lives, taken over once it is gone', async (t) => {
+  const dir = await lockDir(t);
+  const live = path.join(dir, 'live.lock');
+  await writeFile(live, `${process.pid}\n`);
+  t.true(hasCode(await t.throwsAsync(acquireLock(live, { timeoutMs: 200 })), 'LOCKED'));
+  const dead = path.join(dir, 'dead.lock');
+  await writeFile(dead, '999999999\n');
+  const release = await acquireLock(dead, { timeoutMs: 2_000 });
+  await release();
+});
+
+test('an unwritable lock directory is a clear error naming the path, not a bug in cidx', async (t) => {
+  const dir = await lockDir(t);
+  const blocker = path.join(dir, 'not-a-dir');
+  await writeFile(blocker, '');
+  const file = path.join(blocker, 'locks', 'p.lock');
+  const error = await t.throwsAsync(acquireLock(file));
+  t.true(hasCode(error, 'LOCK_DIR_UNWRITABLE'), String(error));
+  t.true(error!.message.includes(file), error!.message);
+  t.regex((error as { hint?: string }).hint ?? '', /CIDX_CACHE_DIR/);
+});
+
+test('a taker that finds the lock it judged stale already replaced by a live one puts that one back', async (t) => {
+  const dir = await lockDir(t);
+  const file = path.join(dir, 'p.lock');
+  const stale = JSON.stringify(reusedPidOwner());
+  // Between this taker's judgement and its move, a quicker taker removed the stale lock and took the lock.
+  const quicker = JSON.stringify({ ...currentOwner(), id: 'quicker' });
+  await writeFile(file, quicker);
+  await takeOver(file, stale, 'slower');
+  t.is(await readFile(file, 'utf8'), quicker, "the slower taker removed the quicker one's lock");
+  t.deepEqual(await readdir(dir), ['p.lock']);
+  // And the lock it did judge stale, it removes.
+  await writeFile(file, stale);
+  await takeOver(file, stale, 'slower');
+  t.deepEqual(await readdir(dir), []);
+});
+
+const LOCK_MODULE = fileURLToPath(new URL('../../../core/lock.js', import.meta.url));
+
+test('four processes taking over one stale lock at the same moment: exactly one holds it', async (t) => {
+  const dir = await lockDir(t);
+  const file = path.join(dir, 'p.lock');
+  await writeFile(file, JSON.stringify(reusedPidOwner()));
+  const at = Date.now() + 1_500; // every process starts trying at this moment
+  const script = `
+    const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
+    await new Promise((resolve) => setTimeout(resolve, ${at} - Date.now()));
+    try {
+      const release = await acquireLock(${JSON.stringify(file)}, { timeoutMs: 300 });
+      process.stdout.write('won');
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await release();
+    } catch (error) {
+      process.stdout.write(error.code ?? String(error));
+    }`;
+  const outcomes = await Promise.all(Array.from({ length: 4 }, () => execa(process.execPath, ['--input-type=module', '-e', script], { reject: false })));
+  const said = outcomes.map((outcome) => outcome.stdout || outcome.stderr);
+  t.is(said.filter((word) => word === 'won').length, 1, said.join(' | '));
+  t.is(said.filter((word) => word === 'LOCKED').length, 3, said.join(' | '));
+});
