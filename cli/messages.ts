@@ -146,6 +146,22 @@ Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
     const where = entry.root ? ` (${entry.root})` : '';
     return `kept project ${entry.projectId}${where}${what ? `: ${what}` : ''}\n  ${pruneReason(entry, runtime, me)}`;
   },
+  /** `doctor`: this project's resources under another id. */
+  doctorMoved: (found: { id: string; root: string; containers: string[]; volumes: string[]; aliased: boolean; runtime: string; current: string }) => {
+    const what = [found.containers.length ? `containers ${found.containers.join(', ')}` : '', found.volumes.length ? `volumes ${found.volumes.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    if (found.aliased) {
+      return {
+        detail: `${found.runtime} has ${what} of this project under id ${found.id}, made when it was reached as ${found.root}: earlier cidx versions keyed projects by the path as written, now by the real path (id ${found.current}).`,
+        fix: `copy what you need from those volumes into this project's, then remove them by hand (${found.runtime} rm -f …, ${found.runtime} volume rm …): prune keeps them, since ${found.root} exists.`,
+      };
+    }
+    return {
+      detail: `${found.runtime} has ${what} of a project with this name under id ${found.id}, at ${found.root}, which is gone: moved or deleted? Its volumes are kept unless you name them.`,
+      fix: `\`cidx prune ${found.id}\` removes its containers; copy any data you need from its volumes into this project's, then \`cidx prune --volumes ${found.id}\` deletes them.`,
+    };
+  },
   pruneLive: (count: number) => `left alone: ${count} project${count === 1 ? '' : 's'} whose directory exists`,
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;
