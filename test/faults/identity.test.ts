@@ -1,0 +1,43 @@
+/**
+ * A project is its directory, however it is reached: through a symlink it is
+ * the same project, with the same containers and volumes, not a second set
+ * with empty volumes.
+ */
+import { symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { withProject } from '../helpers/project.js';
+import test from 'ava';
+import { applyOk, service } from '../helpers/reports.js';
+import { projectContainerIds, projectVolumes, RUNTIMES, runtimeCli, TEST_IMAGE } from '../helpers/runtime.js';
+import type { ProjectReport } from '../../core/model.js';
+
+const config = {
+  services: {
+    store: {
+      image: TEST_IMAGE,
+      ports: { http: 6333 },
+      env: { HTTP_PORTS: '6333' },
+      volumes: { storage: '/qdrant/storage' },
+      health: { http: { port: 'http', path: '/healthz' }, timeout: '30s' },
+    },
+  },
+};
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: the project reached through a symlink is the same project: same id, container and volume, data included`, withProject, config, async (t, project) => {
+    const first = await applyOk(t, project, runtime);
+    await runtimeCli(runtime, ['exec', service(first, 'store').container!.id, 'sh', '-c', 'echo mine > /qdrant/storage/f']);
+    const link = path.join(path.dirname(project.root), 'link-to-app');
+    await symlink(project.root, link);
+
+    // `-c` keeps the path as written; a shell's cwd through the link would too (process.cwd() would not).
+    const run = await project.cidx(['apply', '--json', '--runtime', runtime, '-c', path.join(link, 'cidx.config.ts')], { cwd: link });
+    t.is(run.exitCode, 0, run.describe());
+    const again = run.json<ProjectReport>();
+    t.like(again.project, { id: project.id, root: project.root });
+    t.like(service(again, 'store'), { action: 'unchanged', healthy: true, container: service(first, 'store').container });
+    t.deepEqual(await projectContainerIds(runtime, project.id), [service(first, 'store').container!.id]);
+    t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-store.storage`]);
+    t.is((await runtimeCli(runtime, ['exec', service(again, 'store').container!.id, 'cat', '/qdrant/storage/f'])).trim(), 'mine');
+  });
+}
