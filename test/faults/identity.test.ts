@@ -3,7 +3,7 @@
  * the same project, with the same containers and volumes, not a second set
  * with empty volumes.
  */
-import { symlink } from 'node:fs/promises';
+import { mkdir, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { withProject } from '../helpers/project.js';
 import test from 'ava';
@@ -39,5 +39,33 @@ for (const runtime of RUNTIMES) {
     t.deepEqual(await projectContainerIds(runtime, project.id), [service(first, 'store').container!.id]);
     t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-store.storage`]);
     t.is((await runtimeCli(runtime, ['exec', service(again, 'store').container!.id, 'cat', '/qdrant/storage/f'])).trim(), 'mine');
+  });
+}
+
+interface DoctorJson {
+  checks: Array<{ name: string; severity: string; detail: string; fix?: string; facts?: { projectId?: string } }>;
+}
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: a moved project is explained by doctor and prune --dry-run, and its volumes are kept`, withProject, config, async (t, project) => {
+    await applyOk(t, project, runtime);
+    const volume = `cidx-${project.id}-store.storage`;
+    // Moved within its parent, so the old root is provably gone and the new one has the same name.
+    const moved = path.join(path.dirname(project.root), 'moved', 'app');
+    await mkdir(path.dirname(moved));
+    await rename(project.root, moved);
+
+    const doctor = await project.cidx(['doctor', '--json', '--runtime', runtime], { cwd: moved });
+    const note = doctor.json<DoctorJson>().checks.find((check) => check.name === 'moved' && check.facts?.projectId === project.id);
+    t.truthy(note, doctor.describe());
+    t.is(note!.severity, 'note');
+    t.regex(note!.detail, new RegExp(`under id ${project.id}, at ${project.root}, which is gone: moved or deleted\\? Its volumes are kept unless you name them`));
+    t.true(note!.detail.includes(volume), note!.detail);
+    t.regex(note!.fix ?? '', new RegExp(`cidx prune --volumes ${project.id}`));
+
+    const dry = await project.cidx(['prune', '--dry-run', '--volumes', '--runtime', runtime], { cwd: moved });
+    t.is(dry.exitCode, 0, dry.describe());
+    t.regex(dry.stdout, new RegExp(`kept project ${project.id} \\(${project.root}\\): volumes ${volume}\\n  directory gone: moved or deleted\\?`));
+    t.deepEqual(await projectVolumes(runtime, project.id), [volume]);
   });
 }
