@@ -3,12 +3,13 @@
  * the same project, with the same containers and volumes, not a second set
  * with empty volumes.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { withProject } from '../helpers/project.js';
 import test from 'ava';
 import { applyOk, service } from '../helpers/reports.js';
-import { projectContainerIds, projectVolumes, RUNTIMES, runtimeCli, TEST_IMAGE } from '../helpers/runtime.js';
+import { projectContainerIds, projectVolumes, removeProjectResources, RUNTIMES, runtimeCli, TEST_IMAGE } from '../helpers/runtime.js';
 import type { ProjectReport } from '../../core/model.js';
 
 const config = {
@@ -67,5 +68,26 @@ for (const runtime of RUNTIMES) {
     t.is(dry.exitCode, 0, dry.describe());
     t.regex(dry.stdout, new RegExp(`kept project ${project.id} \\(${project.root}\\): volumes ${volume}\\n  directory gone: moved or deleted\\?`));
     t.deepEqual(await projectVolumes(runtime, project.id), [volume]);
+  });
+}
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: doctor explains the containers and volumes an earlier cidx made for this project through a symlink`, withProject, config, async (t, project) => {
+    const link = path.join(path.dirname(project.root), 'link-to-app');
+    await symlink(project.root, link);
+    // Earlier versions hashed the path as written: through the link, the same directory had another id.
+    const oldId = createHash('sha256').update(link).digest('hex').slice(0, 8);
+    t.teardown(() => removeProjectResources(runtime, oldId));
+    const labels = { 'io.cidx.project': oldId, 'io.cidx.project-name': 'link-to-app', 'io.cidx.root': link, 'io.cidx.service': 'store' };
+    const volume = `cidx-${oldId}-store-storage`;
+    await runtimeCli(runtime, ['volume', 'create', volume]);
+    await runtimeCli(runtime, ['create', '--name', `cidx-${oldId}-store`, ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]), '--volume', `${volume}:/data`, TEST_IMAGE]);
+
+    const doctor = await project.cidx(['doctor', '--json', '--runtime', runtime]);
+    const note = doctor.json<DoctorJson>().checks.find((check) => check.name === 'moved' && check.facts?.projectId === oldId);
+    t.truthy(note, doctor.describe());
+    t.regex(note!.detail, new RegExp(`under id ${oldId}, made when it was reached as ${link}: earlier cidx versions keyed projects by the path as written, now by the real path \\(id ${project.id}\\)`));
+    t.true(note!.detail.includes(volume), note!.detail);
+    t.deepEqual(await projectVolumes(runtime, oldId), [volume], 'doctor changed something');
   });
 }
