@@ -9,7 +9,7 @@ import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
-import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import { LABELS, ON_DEFAULT_NETWORK, ownerLabels } from '../project.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
@@ -50,7 +50,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   let onDefaultNetwork = false;
   if (network && runtime.ensureNetwork && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
     try {
-      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root });
+      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root, ...ownerLabels() });
     } catch (error) {
       // Docker's default pools hold about 30 networks. Any number of projects side by side
       // matters more than names between services: run on the default network, and say so.

@@ -80,6 +80,13 @@ for (const runtime of RUNTIMES) {
     t.like(volume!.Labels, { 'io.cidx.project': project.id, 'io.cidx.root': project.root, 'io.cidx.service': 'db' });
     t.truthy(volume!.Labels['io.cidx.host']);
     t.truthy(volume!.Labels['io.cidx.user']);
+    // So do the containers and the network (Podman spells the network's key in lower case).
+    const [network] = JSON.parse(await runtimeCli(runtime, ['network', 'inspect', `cidx-${project.id}`])) as Array<{ Labels?: Record<string, string>; labels?: Record<string, string> }>;
+    const db = await containerOf(runtime, project, 'db');
+    for (const labels of [network!.Labels ?? network!.labels ?? {}, db.Config.Labels ?? {}]) {
+      t.is(labels['io.cidx.host'], volume!.Labels['io.cidx.host']);
+      t.is(labels['io.cidx.user'], volume!.Labels['io.cidx.user']);
+    }
   });
 
   test(`${runtime}: a project upgraded from the old volume names keeps its data and its container; a recreate mounts the same volume`, withProject, store('v1'), async (t, project) => {
