@@ -202,10 +202,11 @@ async function decide(project: ProjectResources, isNamed: boolean, options: Prun
     kept: [{ ...base, containers: containerNames, volumes: volumeNames, reason, ...(who ? { owner: who } : {}) }],
   });
 
-  const containersOwned = ownership(project.containers);
-  if (!containersOwned.ok) return keepAll(containersOwned.reason, containersOwned.owner);
+  // A directory that exists keeps its project whoever made it: nothing to explain there.
   const state = await rootState(project.root, options.fs);
   if (state === 'present') return keepAll('present');
+  const containersOwned = ownership(project.containers);
+  if (!containersOwned.ok) return keepAll(containersOwned.reason, containersOwned.owner);
   // Naming a project settles the doubt a missing parent leaves (the user knows it is gone), never an unreadable one.
   if (state !== 'gone' && !(state === 'parent-gone' && isNamed)) return keepAll(state);
 
