@@ -206,5 +206,5 @@ async function unwritable<T>(file: string, work: () => Promise<T>): Promise<T> {
 function lockDirError(file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EEXIST', 'ENOENT', 'EISDIR'].includes(code)) return error;
-  return new CidxError('LOCK_DIR_UNWRITABLE', `cannot write the project lock ${file} (${code}: ${(error as Error).message})`, { cause: error });
+  return new CidxError('LOCK_DIR_UNWRITABLE', `cannot write the project lock ${file}: ${(error as Error).message}`, { cause: error });
 }
