@@ -34,12 +34,13 @@ test('the lock file holds a whole owner token (id, pid, host, start time); relea
 test('a second acquirer waits while the first holds the lock, and gets it once released', async (t) => {
   const file = path.join(await lockDir(t), 'p.lock');
   const release = await acquireLock(file);
-  let waitedFor: number | undefined;
-  const second = acquireLock(file, { onWait: (pid) => (waitedFor = pid) });
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  t.is(waitedFor, process.pid);
+  let waiting!: (pid: number | undefined) => void;
+  const waitedFor = new Promise<number | undefined>((resolve) => (waiting = resolve));
+  const second = acquireLock(file, { onWait: waiting });
+  t.is(await waitedFor, process.pid);
   await release();
   const releaseSecond = await second;
+  t.is(parseOwner(await readFile(file, 'utf8'))?.pid, process.pid);
   await releaseSecond();
 });
 
