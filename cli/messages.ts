@@ -1,3 +1,43 @@
+/** The parts of a kept prune entry the message needs (see core/prune.ts). */
+export interface PruneKeptEntry {
+  projectId: string;
+  root: string | undefined;
+  containers: string[];
+  volumes: string[];
+  reason: string;
+  owner?: string;
+}
+
+function pruneReason(entry: PruneKeptEntry, runtime: string, me: { host: string; user: string }): string {
+  const id = entry.projectId;
+  const removeByHand = [
+    entry.containers.length ? `\`${runtime} rm -f ${entry.containers.join(' ')}\`` : '',
+    entry.volumes.length ? `\`${runtime} volume rm ${entry.volumes.join(' ')}\`` : '',
+  ].filter(Boolean).join(' and ');
+  switch (entry.reason) {
+    case 'other-host':
+      return `created on ${entry.owner}, not on ${me.host}: its directory can only be checked there. Run \`cidx prune\` on ${entry.owner}.`;
+    case 'other-user':
+      return `created by user ${entry.owner}, not by you (${me.user}): prune removes only your own projects.`;
+    case 'no-owner':
+      return `made by an earlier cidx, which did not record the machine and user: not provably yours, so prune never removes it. If it is yours and no longer needed: ${removeByHand}.`;
+    case 'parent-gone':
+      return `neither the directory nor its parent exists here: a path of another machine, container or mount namespace? If you know it is gone: \`cidx prune ${id}\`.`;
+    case 'unreadable':
+      return 'the directory cannot be checked (no permission to look): a path that cannot be read is not a path that is gone.';
+    case 'unrecorded':
+      return 'no project directory is recorded for it (volumes of an earlier cidx, or kept by `cidx down`): prune never removes them. ' + (removeByHand ? `If they are no longer needed: ${removeByHand}.` : '');
+    case 'volumes-not-named':
+      return `directory gone: moved or deleted? Volumes (your data) are kept unless you name the project: \`cidx prune --volumes ${id}\`.`;
+    case 'locked':
+      return 'another cidx process holds the project\'s lock: run prune again once it is done.';
+    case 'not-found':
+      return `nothing of this project on ${runtime}.`;
+    default:
+      return 'its directory exists.';
+  }
+}
+
 /** Every user-facing sentence of the CLI that is not an error, in one place so tests can check them. */
 export const messages = {
   usage: `cidx — container-native service provisioning
@@ -9,7 +49,7 @@ Commands:
   plan                  show what apply would do, change nothing
   status                show each service's state, health and ports
   down                  remove the project's containers (volumes are kept)
-  prune                 remove containers of projects whose directory no longer exists
+  prune [id…]           remove your containers of projects whose directory no longer exists
   init                  write a commented cidx.config.ts (Qdrant, Ollama, a data cleaner)
   port <svc> [port]     print host:port of a service's port, e.g. $(cidx port qdrant http)
   env                   print every service's host, port and URL as variables
@@ -20,7 +60,7 @@ Options:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
       --runtime <name>  docker | podman | auto (default: config's runtime; env CIDX_RUNTIME)
       --json            machine-readable output on stdout
-      --volumes         with down/prune: remove volumes too (deletes data)
+      --volumes         with down, or prune naming projects: remove volumes too (deletes data)
       --dry-run         with prune: list, remove nothing
       --format <fmt>    with env: dotenv (default), shell or json
       --force           with init: overwrite an existing config
@@ -48,11 +88,18 @@ Each service's state, health (one probe, no waiting) and ports. Changes nothing.
 
 Removes the project's containers. Named volumes (your data) are kept unless
 --volumes is given.`,
-    prune: `Usage: cidx prune [--runtime name] [--dry-run] [--volumes] [--json]
+    prune: `Usage: cidx prune [project-id…] [--runtime name] [--dry-run] [--volumes] [--json]
 
-Removes cidx containers (of any project on this engine) whose project
-directory no longer exists. --dry-run lists them only; --volumes removes their
-volumes too.`,
+Removes the cidx containers of projects whose directory no longer exists:
+only those created on this machine by you, and only when the directory is
+provably gone (it does not exist while its parent can be read). Everything
+else is kept and listed with the reason: another user's or machine's
+projects, those of cidx versions that did not record an owner, directories
+that cannot be read. Each project is removed under its lock.
+
+A directory that is gone may have moved, so volumes (your data) are deleted
+only with --volumes and the project named by id: cidx prune --volumes 1f01a063.
+Naming projects limits prune to them. --dry-run lists, removes nothing.`,
     init: `Usage: cidx init [-c file] [--force]
 
 Writes a commented cidx.config.ts for Qdrant, Ollama and a data cleaner.
@@ -90,8 +137,31 @@ Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
   waitingForLock: (pid: number | undefined) =>
     `waiting for another cidx process${pid ? ` (pid ${pid})` : ''} working on this project…`,
   pruneNothing: 'nothing to prune: every cidx container belongs to a project directory that still exists',
-  pruneEntry: (id: string, root: string, containers: string[], volumes: string[], dryRun: boolean) =>
-    `${dryRun ? 'would remove' : 'removed'} project ${id} (${root}, directory gone): ${containers.join(', ')}` +
-    (volumes.length ? `; volumes ${volumes.join(', ')}` : ''),
+  pruneEntry: (id: string, root: string | undefined, containers: string[], volumes: string[], dryRun: boolean) =>
+    `${dryRun ? 'would remove' : 'removed'} project ${id} (${root ?? 'directory unrecorded'}, directory gone): ` +
+    [containers.length ? containers.join(', ') : '', volumes.length ? `volumes ${volumes.join(', ')}` : ''].filter(Boolean).join('; '),
+  /** One kept project (or part of one), with why and what the user can do. */
+  pruneKept: (entry: PruneKeptEntry, runtime: string, me: { host: string; user: string }) => {
+    const what = [entry.containers.length ? entry.containers.join(', ') : '', entry.volumes.length ? `volumes ${entry.volumes.join(', ')}` : ''].filter(Boolean).join('; ');
+    const where = entry.root ? ` (${entry.root})` : '';
+    return `kept project ${entry.projectId}${where}${what ? `: ${what}` : ''}\n  ${pruneReason(entry, runtime, me)}`;
+  },
+  /** `doctor`: this project's resources under another id. */
+  doctorMoved: (found: { id: string; root: string; containers: string[]; volumes: string[]; aliased: boolean; runtime: string; current: string }) => {
+    const what = [found.containers.length ? `containers ${found.containers.join(', ')}` : '', found.volumes.length ? `volumes ${found.volumes.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    if (found.aliased) {
+      return {
+        detail: `${found.runtime} has ${what} of this project under id ${found.id}, made when it was reached as ${found.root}: earlier cidx versions keyed projects by the path as written, now by the real path (id ${found.current}).`,
+        fix: `copy what you need from those volumes into this project's, then remove them by hand (${found.runtime} rm -f …, ${found.runtime} volume rm …): prune keeps them, since ${found.root} exists.`,
+      };
+    }
+    return {
+      detail: `${found.runtime} has ${what} of a project with this name under id ${found.id}, at ${found.root}, which is gone: moved or deleted? Its volumes are kept unless you name them.`,
+      fix: `\`cidx prune ${found.id}\` removes its containers; copy any data you need from its volumes into this project's, then \`cidx prune --volumes ${found.id}\` deletes them.`,
+    };
+  },
+  pruneLive: (count: number) => `left alone: ${count} project${count === 1 ? '' : 's'} whose directory exists`,
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;

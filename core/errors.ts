@@ -57,6 +57,10 @@ export const errorRegistry = Object.freeze({
   DEPENDENCY_FAILED: { exitCode: ExitCode.failure, hint: 'Fix the service it depends on first.' },
   SERVICE_NOT_FOUND: { exitCode: ExitCode.usage, hint: 'Run `cidx status` to list the services.' },
   LOCKED: { exitCode: ExitCode.failure },
+  LOCK_DIR_UNWRITABLE: {
+    exitCode: ExitCode.failure,
+    hint: 'cidx keeps its project locks in its cache directory: make it writable, or set CIDX_CACHE_DIR (or XDG_CACHE_HOME) to a directory you own.',
+  },
   INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
   INTERNAL: {
     exitCode: ExitCode.failure,

@@ -7,8 +7,8 @@ import { acquireLock } from './lock.js';
 import { cacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
 import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
-import { LABELS, containerName, networkName, volumePrefix } from './project.js';
-import { existsSync } from 'node:fs';
+import { containerName, networkName, volumePrefix } from './project.js';
+import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { plan, type Step } from './reconcile/plan.js';
@@ -103,41 +103,12 @@ async function removeProject(session: Session, withVolumes: boolean): Promise<Do
   return { containers: containers.map((container) => container.name), volumes };
 }
 
-export interface PruneCandidate {
-  projectId: string;
-  root: string;
-  containers: string[];
-  volumes: string[];
-}
-
 /**
- * Finds cidx containers (of any project on this engine) whose project root no
- * longer exists, and removes them unless `dryRun`. Volumes only with `volumes`.
+ * Removes what cidx left for projects that are provably this user's and
+ * provably gone; lists everything it keeps, with the reason (see prune.ts).
  */
-export async function pruneProjects(session: Session, options: { dryRun?: boolean; volumes?: boolean } = {}): Promise<PruneCandidate[]> {
-  const all = await session.runtime.listAll();
-  const byProject = new Map<string, PruneCandidate>();
-  for (const container of all) {
-    const root = container.labels[LABELS.root];
-    if (!root || !container.projectId || existsSync(root)) continue;
-    const entry = byProject.get(container.projectId) ?? { projectId: container.projectId, root, containers: [], volumes: [] };
-    entry.containers.push(container.name);
-    byProject.set(container.projectId, entry);
-  }
-  const candidates = [...byProject.values()];
-  if (options.volumes) {
-    // One listing for every candidate, not one per project.
-    const cidxVolumes = candidates.length ? await session.runtime.listVolumes('cidx-') : [];
-    for (const entry of candidates) entry.volumes = cidxVolumes.filter((name) => name.startsWith(volumePrefix({ id: entry.projectId })));
-  }
-  if (!options.dryRun) {
-    const doomed = all.filter((container) => byProject.has(container.projectId)).map((container) => container.id);
-    if (doomed.length) await session.runtime.remove(doomed);
-    const volumes = candidates.flatMap((entry) => entry.volumes);
-    if (volumes.length) await session.runtime.removeVolumes(volumes);
-    await Promise.all(candidates.map((entry) => session.runtime.removeNetwork?.(networkName({ id: entry.projectId }))));
-  }
-  return candidates;
+export async function pruneProjects(session: Session, options: Omit<PruneOptions, 'signal'> = {}): Promise<PruneResult> {
+  return prune(session.runtime, { ...options, signal: session.signal });
 }
 
 export interface ServiceLookup {

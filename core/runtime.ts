@@ -62,6 +62,14 @@ export interface ContainerRuntime {
   /** Named volumes whose name starts with `prefix`. */
   listVolumes(prefix: string): Promise<string[]>;
   removeVolumes(names: string[]): Promise<void>;
+  /**
+   * Creates a named volume carrying `labels` (owner and project, for `prune`);
+   * one that exists already is left as it is. Without it, volumes are made
+   * implicitly by `run` and carry no labels, so `prune` never deletes them.
+   */
+  createVolume?(name: string, labels: Record<string, string>): Promise<void>;
+  /** Named volumes whose name starts with `prefix`, with their labels (volumes made by earlier cidx versions have none). */
+  inspectVolumes?(prefix: string): Promise<VolumeInfo[]>;
   /** Creates the network if it does not exist yet (labels mark it as the project's). */
   ensureNetwork?(name: string, labels: Record<string, string>): Promise<void>;
   /** Removes the network; a network still in use by others is left alone. */
@@ -97,6 +105,11 @@ export interface ExecResult {
   output: string;
   /** The call was ended at `timeoutMs`; `exitCode` then means nothing. */
   timedOut?: boolean;
+}
+
+export interface VolumeInfo {
+  name: string;
+  labels: Record<string, string>;
 }
 
 export interface RuntimeDescription {

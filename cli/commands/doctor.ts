@@ -7,7 +7,11 @@ import { access, mkdir } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { loadConfig } from '../../core/config/load.js';
 import { ExitCode, isCidxError } from '../../core/errors.js';
-import type { RuntimeDescription } from '../../core/runtime.js';
+import type { ProjectIdentity } from '../../core/model.js';
+import { realRoot } from '../../core/project.js';
+import { inventory, rootState } from '../../core/prune.js';
+import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
+import { messages } from '../messages.js';
 import { cacheDir } from '../../core/state-dirs.js';
 import type { CommandContext } from '../main.js';
 import { requestedRuntime, type ProjectSession } from '../../core/session.js';
@@ -28,8 +32,13 @@ export async function doctor(context: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const configCheck = await checkConfig(context);
   const session = await cliProjectSession(context, 'doctor', { ignoreConfig: true });
-  const runtimes = await Promise.all(['docker', 'podman'].map((name) => checkRuntime(session, name)));
+  const resolved = await Promise.all(['docker', 'podman'].map((name) => checkRuntime(session, name)));
+  const runtimes = resolved.map(({ check }) => check);
   checks.push(...runtimes, configCheck, await checkCache());
+  const project = configCheck.facts?.project as ProjectIdentity | undefined;
+  if (project) {
+    for (const { runtime } of resolved) if (runtime) checks.push(...(await checkMoved(runtime, project)));
+  }
 
   const wanted = requestedRuntime(context.options.runtime, (configCheck.facts?.runtime as string | undefined) ?? 'auto');
   const answering = runtimes.filter((check) => check.ok).map((check) => check.name);
@@ -51,24 +60,49 @@ export async function doctor(context: CommandContext): Promise<number> {
   return checks.some((check) => check.severity === 'problem') ? ExitCode.failure : ExitCode.ok;
 }
 
-async function checkRuntime(session: ProjectSession, name: string): Promise<Check> {
+async function checkRuntime(session: ProjectSession, name: string): Promise<{ check: Check; runtime?: ContainerRuntime }> {
   try {
     const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested: name });
-    if (!runtime?.describe) return { name, ok: false, severity: 'problem', detail: 'no plugin can describe this runtime' };
+    if (!runtime?.describe) return { check: { name, ok: false, severity: 'problem', detail: 'no plugin can describe this runtime' } };
     const info: RuntimeDescription = await runtime.describe();
     const mode = info.rootless === undefined ? '' : info.rootless ? ', rootless' : ', rootful';
     return {
-      name,
-      ok: true,
-      severity: 'ok',
-      detail: `client ${info.clientVersion ?? '?'}, engine ${info.serverVersion ?? '?'}${mode}, at ${info.endpoint}`,
-      facts: { ...info },
+      check: {
+        name,
+        ok: true,
+        severity: 'ok',
+        detail: `client ${info.clientVersion ?? '?'}, engine ${info.serverVersion ?? '?'}${mode}, at ${info.endpoint}`,
+        facts: { ...info },
+      },
+      runtime,
     };
   } catch (error) {
     const message = isCidxError(error) ? error.message : String(error);
     const fix = isCidxError(error) ? error.hint : undefined;
-    return { name, ok: false, severity: 'problem', detail: message, ...(fix ? { fix } : {}) };
+    return { check: { name, ok: false, severity: 'problem', detail: message, ...(fix ? { fix } : {}) } };
   }
+}
+
+/**
+ * Resources of this project under another id: left where it used to live
+ * (moved, or reached through a symlink by a cidx that keyed projects by the
+ * path as written). Explained, never removed: their volumes hold its data.
+ */
+async function checkMoved(runtime: ContainerRuntime, project: ProjectIdentity): Promise<Check[]> {
+  const groups = await inventory(runtime).catch(() => []);
+  const checks: Check[] = [];
+  for (const group of groups) {
+    if (group.projectId === project.id || !group.root) continue;
+    const aliased = realRoot(group.root) === project.root;
+    if (!aliased && group.projectName !== project.name) continue;
+    const state = await rootState(group.root);
+    if (!aliased && state === 'present') continue; // another live project of the same name
+    const containers = group.containers.map((container) => container.name);
+    const volumes = group.volumes.map((volume) => volume.name);
+    const text = messages.doctorMoved({ id: group.projectId, root: group.root, containers, volumes, aliased, runtime: runtime.name, current: project.id });
+    checks.push({ name: 'moved', ok: false, severity: 'note', detail: text.detail, fix: text.fix, facts: { projectId: group.projectId, root: group.root, containers, volumes } });
+  }
+  return checks;
 }
 
 async function checkConfig(context: CommandContext): Promise<Check> {
@@ -80,7 +114,7 @@ async function checkConfig(context: CommandContext): Promise<Check> {
       ok: true,
       severity: warnings.length ? 'note' : 'ok',
       detail: `${project.configFile}: ${count} service${count === 1 ? '' : 's'}, project ${project.name} (${project.id})${warnings.length ? `; ${warnings.join(' ')}` : ''}`,
-      facts: { runtime: config.runtime, file: project.configFile },
+      facts: { runtime: config.runtime, file: project.configFile, project },
     };
   } catch (error) {
     if (isCidxError(error) && error.code === 'CONFIG_NOT_FOUND') {

@@ -6,7 +6,8 @@ import { cliSession } from '../session.js';
 
 export async function down(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'down');
-  const result = await downProject(session, { volumes: context.options.volumes });
+  // Under the project's lock, like apply: a down never pulls containers out from under a running apply.
+  const result = await downProject(session, { volumes: context.options.volumes, onWait: (pid) => context.log(messages.waitingForLock(pid)) });
   if (context.options.json) {
     process.stdout.write(`${JSON.stringify({ project: session.project, runtime: session.runtime.name, removed: result }, null, 2)}\n`);
   } else if (result.containers.length === 0 && result.volumes.length === 0) {

@@ -9,7 +9,7 @@ import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
-import { LABELS, containerName, networkName, volumeName } from '../project.js';
+import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
 export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
@@ -29,6 +29,7 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
       [LABELS.projectName]: project.name,
       [LABELS.root]: project.root,
       [LABELS.service]: name,
+      ...ownerLabels(),
     },
     ports: Object.entries(service.ports).map(([portName, container]) => ({ name: portName, container })),
     hostIp: config.bind,
@@ -63,7 +64,9 @@ function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
     env: spec.env,
     ports: [...spec.ports].sort((a, b) => byCodePoint(a.name, b.name)),
     bind: spec.hostIp,
-    volumes: [...spec.volumes].sort((a, b) => byCodePoint(a.target, b.target)),
+    // Hashed under the names earlier versions gave them: a volume kept in use under its legacy
+    // name (reconcile/volumes.ts), and a project upgraded from them, must not count as drift.
+    volumes: spec.volumes.map((volume) => ({ ...volume, source: asLegacyVolumeName(volume.source) })).sort((a, b) => byCodePoint(a.target, b.target)),
     // The network's name is identity (project-scoped, like the container's name); joining one, and the aliases, are not.
     network: spec.network ? { aliases: [...spec.network.aliases].sort(byCodePoint) } : null,
     labels: userLabels,

@@ -9,13 +9,14 @@ import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
-import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import { LABELS, ON_DEFAULT_NETWORK, ownerLabels } from '../project.js';
 import type { PortRefusedError } from '../runtime.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
 import { replace } from './replace.js';
 import { runService, type RunOutcome } from './run-service.js';
+import { prepareVolumes } from './volumes.js';
 
 export interface ExecuteContext extends ReportContext {
   hooks: CidxHooks;
@@ -47,13 +48,16 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     orphans.length ? runtime.remove(orphans) : undefined,
     leftovers.length ? runtime.remove(leftovers, { keepVolumes: true }) : undefined,
   ]);
+  // Labelled volumes, before any container mounts them; alongside the network (awaited below).
+  const volumes = prepareVolumes(context, desired, steps);
+  volumes.catch(() => undefined);
   // The project network must exist before any container joins it: once per apply that creates something.
   const notes: string[] = [];
   const network = desired.find((service) => service.spec.network)?.spec.network;
   let onDefaultNetwork = false;
   if (network && runtime.ensureNetwork && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
     try {
-      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root });
+      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root, ...ownerLabels() });
     } catch (error) {
       // Docker's default pools hold about 30 networks. Any number of projects side by side
       // matters more than names between services: run on the default network, and say so.
@@ -65,6 +69,9 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
       );
     }
   }
+  const prepared = await volumes;
+  desired = prepared.desired; // legacy-named volumes kept in use
+  notes.push(...prepared.notes);
   const removed: ServiceReport[] = removals.map((step) => ({
     name: step.service,
     state: 'missing',

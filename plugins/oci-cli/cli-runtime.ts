@@ -10,7 +10,7 @@ import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } fr
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
-import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription } from '../../core/runtime.js';
+import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { classifyFailure, engineAddress } from './failures.js';
@@ -227,6 +227,22 @@ export class CliRuntime implements ContainerRuntime {
 
   async removeVolumes(names: string[]): Promise<void> {
     if (names.length) await this.cli(['volume', 'rm', '-f', ...names], { what: 'removing volumes' });
+  }
+
+  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    const args = ['volume', 'create'];
+    for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
+    // Docker answers an existing name with success, Podman with "already exists": both mean done.
+    await this.cli([...args, name], { what: `creating volume ${name}`, expected: /already exists/i });
+  }
+
+  async inspectVolumes(prefix: string): Promise<VolumeInfo[]> {
+    const names = await this.listVolumes(prefix);
+    if (names.length === 0) return [];
+    // A volume removed between ls and inspect makes inspect exit 1 but still print the others.
+    const { stdout } = await this.cli(['volume', 'inspect', ...names], { timeout: QUERY_TIMEOUT_MS, expected: /no such volume/i });
+    const parsed = JSON.parse(stdout.trim() || '[]') as Array<{ Name?: string; Labels?: Record<string, string> | null }>;
+    return parsed.filter((volume) => typeof volume.Name === 'string').map((volume) => ({ name: volume.Name!, labels: volume.Labels ?? {} }));
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {

@@ -78,7 +78,7 @@ export async function projectContainers(runtime: Runtime, projectId: string): Pr
   return inspectContainers(runtime, await projectContainerIds(runtime, projectId));
 }
 
-/** Named volumes of the project: cidx names them `cidx-<project id>-<service>-<volume>`. */
+/** Named volumes of the project: `cidx-<project id>-<service>.<volume>` (`…-<service>-<volume>` from earlier versions). */
 export async function projectVolumes(runtime: Runtime, projectId: string): Promise<string[]> {
   const prefix = `cidx-${projectId}-`;
   // `name=` filters by substring; keep only true prefixes.

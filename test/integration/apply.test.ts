@@ -145,7 +145,7 @@ for (const runtime of RUNTIMES) {
 
   test(`${runtime}: down removes every container and keeps the volume; down --volumes removes it`, withProject, threeServicesConfig(), async (t, project) => {
     await applyOk(t, project, runtime);
-    const volume = `cidx-${project.id}-qdrant-storage`;
+    const volume = `cidx-${project.id}-qdrant.storage`;
     t.deepEqual(await projectVolumes(runtime, project.id), [volume]);
 
     const down = await project.cidx(['down', '--runtime', runtime]);

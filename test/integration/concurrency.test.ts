@@ -76,7 +76,7 @@ for (const runtime of RUNTIMES) {
       const report = await applyOk(t, project, runtime);
       for (const entry of report.services) t.like(entry, { state: 'running', healthy: true }, entry.name);
       await assertOnePerService(t, runtime, project, ['slow', 'quick']);
-      t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-slow-data`], 'no duplicate volume');
+      t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-slow.data`], 'no duplicate volume');
     });
   }
 

@@ -45,10 +45,18 @@ async function readVolumeFile(runtime: Runtime, project: TestProject): Promise<s
   }
 }
 
+interface PruneEntry {
+  projectId: string;
+  root: string;
+  containers: string[];
+  volumes: string[];
+}
+
 interface PruneJson {
   runtime: string;
   dryRun: boolean;
-  projects: Array<{ projectId: string; root: string; containers: string[]; volumes: string[] }>;
+  projects: PruneEntry[];
+  kept: Array<PruneEntry & { reason: string }>;
 }
 
 /** Runs `cidx prune` with `args` from a directory that has no config, as the brief asks. */
@@ -98,30 +106,41 @@ for (const runtime of RUNTIMES) {
     const [applied] = await Promise.all([applyOk(t, project, runtime), applyOk(t, live, runtime)]);
     const name = service(applied, 'store').container!.name;
     const volumes = await projectVolumes(runtime, project.id);
+    t.deepEqual(volumes, [`cidx-${project.id}-store.storage`]);
     await rm(project.root, { recursive: true, force: true });
 
     const mine = (result: PruneJson) => result.projects.find((entry) => entry.projectId === project.id);
+    const keptOfMine = (result: PruneJson) => result.kept.filter((entry) => entry.projectId === project.id);
     const dry = await prune(t, project, runtime, ['--dry-run']);
     t.like(dry, { runtime, dryRun: true });
-    t.deepEqual(mine(dry), { projectId: project.id, root: project.root, containers: [name], volumes: [] });
+    t.like(mine(dry), { projectId: project.id, root: project.root, containers: [name], volumes: [] });
+    // Gone may mean moved: the data stays, and the listing says how to delete it.
+    t.like(keptOfMine(dry), [{ reason: 'volumes-not-named', volumes }]);
     t.is((await projectContainerIds(runtime, project.id)).length, 1, 'a dry run removed a container');
 
     const human = await project.cidx(['prune', '--dry-run', '--runtime', runtime], { cwd: path.dirname(project.root) });
     t.is(human.exitCode, 0, human.describe());
     t.regex(human.stdout, new RegExp(`would remove project ${project.id} \\(${project.root}, directory gone\\): ${name}`));
+    t.regex(human.stdout, new RegExp(`moved or deleted\\? Volumes \\(your data\\) are kept unless you name the project: \`cidx prune --volumes ${project.id}\``));
     t.is((await projectContainerIds(runtime, project.id)).length, 1, 'a dry run removed a container');
 
-    const done = await prune(t, project, runtime, []);
+    const done = await prune(t, project, runtime, ['--volumes']);
     t.like(done, { runtime, dryRun: false });
     t.deepEqual(mine(done)?.containers, [name]);
+    t.deepEqual(mine(done)?.volumes, [], 'prune --volumes deleted the volumes of a project nobody named');
     t.deepEqual(await projectContainerIds(runtime, project.id), [], 'prune left the container');
-    t.deepEqual(await projectVolumes(runtime, project.id), volumes, 'prune without --volumes removed a volume');
+    t.deepEqual(await projectVolumes(runtime, project.id), volumes, 'prune without naming the project removed a volume');
 
     t.is(done.projects.find((entry) => entry.projectId === live.id), undefined, 'a live project was pruned');
     t.is((await projectContainers(runtime, live.id)).length, 1, "a live project's container was removed");
 
+    const named = await prune(t, project, runtime, ['--volumes', project.id]);
+    t.deepEqual(named.projects, [{ projectId: project.id, projectName: 'app', root: project.root, containers: [], volumes }]);
+    t.deepEqual(await projectVolumes(runtime, project.id), [], 'prune --volumes <id> kept the volumes');
+
     const again = await prune(t, project, runtime, ['--dry-run']);
     t.is(mine(again), undefined, 'nothing of the project is left to prune');
+    t.deepEqual(keptOfMine(again), []);
   });
 
   for (const [kind, garbage] of [

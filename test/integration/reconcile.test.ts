@@ -112,7 +112,7 @@ for (const runtime of RUNTIMES) {
 
   test(`${runtime}: a service removed from the config loses its container and keeps its volume`, withProject, threeServices(), async (t, project) => {
     const first = await applyOk(t, project, runtime);
-    const volume = `cidx-${project.id}-qdrant-storage`;
+    const volume = `cidx-${project.id}-qdrant.storage`;
     t.deepEqual(await projectVolumes(runtime, project.id), [volume]);
     await project.writeConfig(withoutQdrant);
 

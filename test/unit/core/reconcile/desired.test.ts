@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createHooks } from '../../../../core/hooks.js';
 import type { ContainerSpec } from '../../../../core/model.js';
-import { LABELS, containerName, volumeName } from '../../../../core/project.js';
+import { LABELS, containerName, legacyVolumeName, ownerLabels, volumeName } from '../../../../core/project.js';
 import { baseSpec, changedFields, preferredPorts, SPEC_DIGEST_LABEL, specDigest, specHash } from '../../../../core/reconcile/desired.js';
 import { contextFor, desiredOne, PROJECT_FILE } from '../../helpers/project.js';
 
@@ -39,6 +39,7 @@ test('baseSpec maps the config to a runtime-neutral spec with identity labels', 
     [LABELS.projectName]: 'example-project',
     [LABELS.root]: '/work/example-project',
     [LABELS.service]: 'qdrant',
+    ...ownerLabels(),
   });
 });
 
@@ -198,4 +199,24 @@ test('every service joins the project network under its own name; the network co
   t.not(specHash({ ...base, network: { name: base.network!.name, aliases: ['qdrant', 'vectors'] } }), specHash(base), 'a new alias too');
   t.is(specHash({ ...base, network: { name: 'cidx-0therid', aliases: ['qdrant'] } }), specHash(base));
   t.deepEqual(changedFields(specDigest(base), { ...base, network: undefined }), ['network']);
+});
+
+test('volume names cannot collide across services: db + main-data and db-main + data get different volumes', (t) => {
+  const { project } = contextFor(QDRANT);
+  t.is(volumeName(project, 'db', 'main-data'), `cidx-${project.id}-db.main-data`);
+  t.is(volumeName(project, 'db-main', 'data'), `cidx-${project.id}-db-main.data`);
+  t.not(volumeName(project, 'db', 'main-data'), volumeName(project, 'db-main', 'data'));
+  // The names earlier versions used were the same volume for both.
+  t.is(legacyVolumeName(project, 'db', 'main-data'), legacyVolumeName(project, 'db-main', 'data'));
+});
+
+test('the hash is the one earlier versions computed: a container on legacy-named volumes is not drift', (t) => {
+  const { project } = contextFor(QDRANT);
+  const base = spec();
+  const legacy = { ...base, volumes: base.volumes.map((mount) => ({ ...mount, source: mount.source.replace(/\.(?=[^.]+$)/, '-') })) };
+  t.is(legacy.volumes[0]!.source, legacyVolumeName(project, 'qdrant', 'storage'));
+  t.is(specHash(legacy), specHash(base));
+  // Pinned: the hash of this spec as cidx computed it before volume names used `.` and containers had owner labels.
+  t.is(specHash(base), '84765678340ba679');
+  t.not(specHash({ ...base, volumes: [{ source: 'elsewhere', target: '/qdrant/storage' }] }), specHash(base), 'another source is still drift');
 });
