@@ -37,12 +37,35 @@ const MARKER_TEXT =
 
 const PRIVATE = 0o700;
 
+/** Who runs cidx: the user and primary group ids, undefined without POSIX owners (Windows). */
+export interface Me {
+  uid: number;
+  gid: number;
+}
+
+export function currentUser(): Me | undefined {
+  return process.getuid && process.getgid ? { uid: process.getuid(), gid: process.getgid() } : undefined;
+}
+
+/**
+ * The write bits of `info` that let someone else write: others always; the
+ * group unless it is the user's private group. Most Linux distributions give
+ * each user a group of their own (same name and, by convention, the same
+ * number) and a umask of 002, so every file a user creates is group-writable
+ * by nobody but them. Root gets no such allowance: group 0 is shared.
+ */
+export function foreignWriteBits(info: Pick<Stats, 'mode' | 'gid'>, me: Me): number {
+  const privateGroup = me.uid !== 0 && info.gid === me.gid && me.gid === me.uid;
+  return info.mode & (privateGroup ? 0o002 : 0o022);
+}
+
 /** Why `info` (a directory's stat) is not safe to read code or verdicts from; undefined when it is. */
-export function dirTrustProblem(dir: string, info: Stats, uid = process.getuid?.()): string | undefined {
+export function dirTrustProblem(dir: string, info: Stats, me: Me | undefined = currentUser()): string | undefined {
   if (!info.isDirectory()) return `${dir} is not a directory`;
-  if (uid === undefined) return undefined; // no POSIX owners (Windows): nothing to compare
-  if (info.uid !== uid && info.uid !== 0) return `${dir} is owned by another user (uid ${info.uid})`;
-  if ((info.mode & 0o022) !== 0) return `${dir} is writable by ${whoMayWrite(info.mode)} (mode ${modeText(info.mode)})`;
+  if (me === undefined) return undefined; // no POSIX owners (Windows): nothing to compare
+  if (info.uid !== me.uid && info.uid !== 0) return `${dir} is owned by another user (uid ${info.uid})`;
+  const bits = foreignWriteBits(info, me);
+  if (bits) return `${dir} is writable by ${whoMayWrite(bits)} (mode ${modeText(info.mode)})`;
   return undefined;
 }
 

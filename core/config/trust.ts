@@ -3,26 +3,27 @@
  * user who typed `cidx`, so, like git with a repository owned by someone else
  * (`safe.directory`), cidx refuses a config that another user could have
  * written: one owned by another user (root's are fine), one writable by its
- * group or by others, or one in a directory where others could swap it
- * (writable by group or others without the sticky bit, or owned by another
- * user). `CIDX_TRUSTED_CONFIGS` lists exceptions.
+ * group (unless that is the user's private group: state-dirs.ts) or by
+ * others, or one in a directory where others could swap it (writable by them
+ * without the sticky bit, or owned by another user). `CIDX_TRUSTED_CONFIGS`
+ * lists exceptions.
  */
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { CidxError } from '../errors.js';
-import { modeText, whoMayWrite } from '../state-dirs.js';
+import { currentUser, foreignWriteBits, modeText, whoMayWrite, type Me } from '../state-dirs.js';
 
 /** Why `file` (with its stat and its directory's) is not safe to load; undefined when it is. */
-export function configTrustProblem(file: string, info: Stats, dirInfo: Stats, uid: number | undefined = process.getuid?.()): string | undefined {
-  if (uid === undefined) return undefined; // no POSIX owners (Windows)
-  const foreign = (owner: number) => owner !== uid && owner !== 0;
+export function configTrustProblem(file: string, info: Stats, dirInfo: Stats, me: Me | undefined = currentUser()): string | undefined {
+  if (me === undefined) return undefined; // no POSIX owners (Windows)
+  const foreign = (owner: number) => owner !== me.uid && owner !== 0;
   if (foreign(info.uid)) return `it is owned by another user (uid ${info.uid})`;
-  if ((info.mode & 0o022) !== 0) return `it is writable by ${whoMayWrite(info.mode)} (mode ${modeText(info.mode)})`;
+  const fileBits = foreignWriteBits(info, me);
+  if (fileBits) return `it is writable by ${whoMayWrite(fileBits)} (mode ${modeText(info.mode)})`;
   const dir = path.dirname(file);
   if (foreign(dirInfo.uid)) return `its directory ${dir} is owned by another user (uid ${dirInfo.uid}), who could replace it`;
-  if ((dirInfo.mode & 0o022) !== 0 && (dirInfo.mode & 0o1000) === 0) {
-    return `its directory ${dir} is writable by ${whoMayWrite(dirInfo.mode)} (mode ${modeText(dirInfo.mode)}), who could replace it`;
-  }
+  const dirBits = foreignWriteBits(dirInfo, me);
+  if (dirBits && (dirInfo.mode & 0o1000) === 0) return `its directory ${dir} is writable by ${whoMayWrite(dirBits)} (mode ${modeText(dirInfo.mode)}), who could replace it`;
   return undefined;
 }
 

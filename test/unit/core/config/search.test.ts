@@ -8,6 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import { loadConfig, searchDirs } from '../../../../core/config/load.js';
 import { CidxError } from '../../../../core/errors.js';
+import { configTrustProblem } from '../../../../core/config/trust.js';
 
 // The validated-config cache writes to the cache dir: keep it out of the developer's.
 process.env.CIDX_CACHE_DIR = path.join(os.tmpdir(), `cidx-search-cache-${process.pid}`);
@@ -173,4 +174,15 @@ test('a root-owned config is fine', async (t) => {
     await chown(path.join(root, 'cidx.config.json'), 0, 0);
     t.is((await loadConfig({ cwd: root })).project.name, 'parent');
   });
+});
+
+test("group write is fine in the user's private group (umask 002 distributions), never in a shared one or for root", (t) => {
+  const file = '/home/ann/app/cidx.config.ts';
+  const stats = (mode: number, uid: number, gid: number) => ({ mode, uid, gid }) as import('node:fs').Stats;
+  const dir = stats(0o40755, 1000, 1000);
+  t.is(configTrustProblem(file, stats(0o100664, 1000, 1000), dir, { uid: 1000, gid: 1000 }), undefined, 'ann:ann, ann is the only member by convention');
+  t.is(configTrustProblem(file, stats(0o100664, 1000, 100), dir, { uid: 1000, gid: 100 }), 'it is writable by its group (mode 0664)', 'group users');
+  t.is(configTrustProblem(file, stats(0o100666, 1000, 1000), dir, { uid: 1000, gid: 1000 }), 'it is writable by other users (mode 0666)');
+  t.is(configTrustProblem(file, stats(0o100664, 0, 0), stats(0o40755, 0, 0), { uid: 0, gid: 0 }), 'it is writable by its group (mode 0664)');
+  t.is(configTrustProblem(file, stats(0o100644, 1000, 1000), stats(0o40775, 1000, 1000), { uid: 1000, gid: 1000 }), undefined, 'a private-group directory');
 });
