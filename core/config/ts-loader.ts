@@ -14,7 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { register } from 'node:module';
+import { isBuiltin, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TEMP_SUFFIX, writeFileAtomic } from '../atomic-write.js';
@@ -90,16 +90,17 @@ export async function transpileConfig(source: string, filepath: string): Promise
 }
 
 /**
- * Code whose only imports are absolute (node: builtins, file: URLs) runs the
- * same from anywhere, so it can be imported from a `data:` URL. Anything
- * else (a package, a computed import) must be resolved from the config's place.
+ * Code whose only imports are absolute (file: URLs) or Node's own modules
+ * runs the same from anywhere, so it can be imported from a `data:` URL.
+ * Anything else (a package, a computed import) must be resolved from the
+ * config's place.
  */
 export function isLocationFree(code: string): boolean {
   const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*(['"])([^'"]+)\1/g)].map((match) => match[2]!);
 
   // import.meta (resolve) must keep naming the config's own module; an import() of a computed
   // specifier (a template or a variable) cannot be checked, so it may be relative.
-  return !/\brequire\s*\(|\bimport\.meta\b|\bimport\s*\(\s*[^'"\s]/.test(code) && specifiers.every((specifier) => /^(node:|file:)/.test(specifier));
+  return !/\brequire\s*\(|\bimport\.meta\b|\bimport\s*\(\s*[^'"\s]/.test(code) && specifiers.every((specifier) => specifier.startsWith('file:') || isBuiltin(specifier));
 }
 
 export async function loadTsConfig(filepath: string, content: string): Promise<unknown> {

@@ -159,7 +159,8 @@ test('a loaded .ts config is validated like any other', async (t) => {
   });
 });
 
-test('isLocationFree: only node: and file: imports can run from the cache', (t) => {
+test('isLocationFree: only file: URLs and Node builtins run the same from anywhere', (t) => {
+  t.true(isLocationFree("import fs from 'fs';\nimport { join } from 'node:path';\nexport default 1;"));
   t.true(isLocationFree('export default { services: {} };'));
   t.true(isLocationFree("import os from 'node:os';\nimport { defineConfig } from 'file:///opt/cidx/dist/core/index.js';\nexport default 1;"));
   t.false(isLocationFree("import { ports } from './ports.js';\nexport default ports;"));
