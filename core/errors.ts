@@ -19,6 +19,14 @@ export const errorRegistry = Object.freeze({
     hint: 'Create one with `cidx init`, or point at it with `-c path/to/cidx.config.ts`.',
   },
   CONFIG_LOAD: { exitCode: ExitCode.usage, hint: 'Fix the error above; the file must default-export the config object.' },
+  CONFIG_EMPTY: {
+    exitCode: ExitCode.usage,
+    hint: 'Default-export the config: `export default defineConfig({ services: { … } })` (JSON: the whole file is the config). The nearest config file is the config: cidx does not look further up.',
+  },
+  CONFIG_UNTRUSTED: {
+    exitCode: ExitCode.usage,
+    hint: 'Loading a config runs its code as you. If you trust it, make it yours and not writable by others (`chown`, `chmod go-w`), or list it in CIDX_TRUSTED_CONFIGS (paths separated by ":", a directory trusts the configs below it, "*" trusts all).',
+  },
   CONFIG_INVALID: { exitCode: ExitCode.usage, hint: 'Fix the entries above; nothing was changed.' },
   USAGE: { exitCode: ExitCode.usage, hint: 'Run `cidx --help` for the commands and options.' },
   LEGACY_COMMAND: {
@@ -60,6 +68,14 @@ export const errorRegistry = Object.freeze({
   LOCK_DIR_UNWRITABLE: {
     exitCode: ExitCode.failure,
     hint: 'cidx keeps its project locks in its cache directory: make it writable, or set CIDX_CACHE_DIR (or XDG_CACHE_HOME) to a directory you own.',
+  },
+  CACHE_UNTRUSTED: {
+    exitCode: ExitCode.failure,
+    hint: 'Other users must not be able to write to cidx\'s cache: `chmod 700` it if it is yours, or point CIDX_CACHE_DIR at a directory of your own.',
+  },
+  UNSETTLED: {
+    exitCode: ExitCode.failure,
+    hint: 'A promise in the config or a plugin never resolved or rejected, and nothing else was left to wait for. Fix that code (a missing resolve() or await).',
   },
   INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
   INTERNAL: {

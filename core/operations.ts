@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { acquireLock } from './lock.js';
-import { cacheDir } from './state-dirs.js';
+import { requirePrivateCacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
 import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
 import { containerName, networkName, volumePrefix } from './project.js';
@@ -47,7 +47,8 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
 }
 
 async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait'], work: () => Promise<T>): Promise<T> {
-  const file = path.join(cacheDir(), 'locks', `${session.project.id}.lock`);
+  // A lock directory others can write to would let them fake or hold our lock: CACHE_UNTRUSTED instead.
+  const file = path.join(requirePrivateCacheDir('locks'), `${session.project.id}.lock`);
   const release = await acquireLock(file, { signal: session.signal, ...(onWait ? { onWait } : {}) });
   try {
     return await work();

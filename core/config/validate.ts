@@ -9,6 +9,9 @@ import { projectIdentity } from '../project.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { stripLegacySettings } from './legacy.js';
 import type { LoadedConfig } from './load.js';
+import { unwrapDefault } from './unwrap.js';
+
+export { unwrapDefault };
 
 /** Validates an already loaded config object; exported for tests and embedders. */
 export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
@@ -68,13 +71,5 @@ function protoKeyProblems(raw: unknown): string[] {
   };
   walk(raw, []);
   return found;
-}
-
-/** A CommonJS-compiled config may arrive as `{ default: {...} }`. */
-export function unwrapDefault(raw: unknown): unknown {
-  if (raw && typeof raw === 'object' && 'default' in raw && Object.keys(raw).length === 1) {
-    return (raw as { default: unknown }).default;
-  }
-  return raw;
 }
 

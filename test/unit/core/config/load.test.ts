@@ -240,11 +240,12 @@ test('a cycle is found even when the shape is wrong elsewhere', (t) => {
   t.true(lines.some((line) => line.startsWith('services.b.ports: ')));
 });
 
-test.serial('loadConfig reads cidx.config.json found from a subdirectory', async (t) => {
+test.serial('loadConfig reads cidx.config.json found from a subdirectory of its repository', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-load-'));
   try {
     await writeFile(path.join(dir, 'cidx.config.json'), JSON.stringify({ project: 'jsonproj', services: { q: { image: 'q' } } }));
     const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.git')); // the search goes up to the repository root, no further
     await mkdir(path.join(dir, 'src', 'deep'), { recursive: true });
     const loaded = await loadConfig({ cwd: path.join(dir, 'src', 'deep') });
     t.is(loaded.project.name, 'jsonproj');

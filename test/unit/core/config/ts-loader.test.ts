@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +88,7 @@ test('transpileConfig leaves other packages that start with "cidx" alone', async
   t.true(code.includes("'@acme/cidx'"));
 });
 
-test('loadConfig loads a cidx.config.ts with type annotations and no imports, and removes its temporary .mjs', async (t) => {
+test('loadConfig loads a cidx.config.ts with type annotations and no imports, and writes nothing next to it', async (t) => {
   const source = [
     'type Port = number;',
     'const http: Port = 6333;',
@@ -133,7 +133,7 @@ test('a .mts config loads the same way', async (t) => {
   });
 });
 
-test('a syntax error is CONFIG_LOAD naming the file, and the temporary .mjs is still removed', async (t) => {
+test('a syntax error is CONFIG_LOAD naming the file, and nothing is left next to it', async (t) => {
   await withProject('cidx.config.ts', 'export default { services: { a: { image: } };\n', async (dir) => {
     const error = await t.throwsAsync(loadConfig({ cwd: dir }), { instanceOf: CidxError });
     t.is(error.code, 'CONFIG_LOAD');
@@ -159,7 +159,8 @@ test('a loaded .ts config is validated like any other', async (t) => {
   });
 });
 
-test('isLocationFree: only node: and file: imports can run from the cache', (t) => {
+test('isLocationFree: only file: URLs and Node builtins run the same from anywhere', (t) => {
+  t.true(isLocationFree("import fs from 'fs';\nimport { join } from 'node:path';\nexport default 1;"));
   t.true(isLocationFree('export default { services: {} };'));
   t.true(isLocationFree("import os from 'node:os';\nimport { defineConfig } from 'file:///opt/cidx/dist/core/index.js';\nexport default 1;"));
   t.false(isLocationFree("import { ports } from './ports.js';\nexport default ports;"));
@@ -171,35 +172,50 @@ test('isLocationFree: only node: and file: imports can run from the cache', (t) 
   t.true(isLocationFree("const os = await import('node:os');\nexport default os;"));
 });
 
-test.serial('a self-contained config is transpiled once into the cache and read from there next time', async (t) => {
-  const source = "const image: string = 'cached:1';\nexport default { services: { a: { image } } };\n";
+test.serial('a config is transpiled once; the cache keeps an edit script with no text of the source, and the next run uses it', async (t) => {
+  const source = "const image: string = 'cached:1';\nconst secret: string = 's3cr3t-inline';\nexport default { services: { a: { image, env: { secret } } } };\n";
   await withProject('cidx.config.ts', source, async (dir) => {
     const before = await cachedFiles();
     const first = await loadConfig({ cwd: dir });
     t.is(first.config.services.a!.image, 'cached:1');
     const added = (await cachedFiles()).filter((file) => !before.includes(file));
     t.is(added.length, 1);
-    t.regex(added[0]!, /^[0-9a-f]{24}\.mjs$/);
+    t.regex(added[0]!, /^e[0-9]+-[0-9a-f]{24}\.json$/);
+    const entry = await readFile(path.join(CACHE, 'config', added[0]!), 'utf8');
+    t.false(entry.includes('s3cr3t'), entry);
+    t.false(entry.includes('cached:1'), entry);
     t.deepEqual(await readdir(dir), ['cidx.config.ts'], 'nothing written next to the config');
-    // Prove the next run reads the cached module rather than transpiling again. A child process,
-    // because this one's ESM loader already holds the module under that URL.
-    await writeFile(path.join(CACHE, 'config', added[0]!), "export default { services: { a: { image: 'from-cache:1' } } };\n");
+    // Prove the next run rebuilds from the script rather than transpiling again: a script that keeps
+    // everything but the first character can only come from the cache. A child process, so nothing is memoised.
+    await writeFile(path.join(CACHE, 'config', added[0]!), JSON.stringify({ ops: [-1, '/', source.length - 1] }));
     const load = new URL('../../../../core/config/load.js', import.meta.url).href;
-    const script = `const { loadConfig } = await import(${JSON.stringify(load)}); const l = await loadConfig({ cwd: ${JSON.stringify(dir)} }); console.log(l.config.services.a.image);`;
+    const script = `const { loadConfig } = await import(${JSON.stringify(load)}); try { await loadConfig({ cwd: ${JSON.stringify(dir)} }); } catch (e) { console.log(e.code, e.message); }`;
     const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, CIDX_CACHE_DIR: CACHE } });
-    t.is(stdout.trim(), 'from-cache:1');
+    t.regex(stdout, /^CONFIG_LOAD /, 'the doctored script (a leading "/" instead of "c") was used');
   });
 });
 
-test.serial('a config with a relative import is transpiled next to itself, and the sibling .mjs is removed', async (t) => {
-  const source = "import { ports } from './ports.mjs';\nconst image: string = 'rel:1';\nexport default { services: { a: { image, ports } } };\n";
+test.serial('a config with a relative import loads with nothing written next to it or into the cache as code', async (t) => {
+  const source = "import { ports } from './ports.mjs';\nconst image: string = 'rel:1';\nexport default { services: { a: { image, ports } }, project: import.meta.url.endsWith('/cidx.config.ts') ? 'here' : 'elsewhere' };\n";
   await withProject('cidx.config.ts', source, async (dir) => {
     await writeFile(path.join(dir, 'ports.mjs'), 'export const ports = { http: 8080 };\n');
-    const before = await cachedFiles();
     const loaded = await loadConfig({ cwd: dir });
     t.deepEqual(loaded.config.services.a!.ports, { http: 8080 });
+    t.is(loaded.project.name, 'here', 'import.meta.url names the config itself');
     t.deepEqual((await readdir(dir)).sort(), ['cidx.config.ts', 'ports.mjs']);
-    t.deepEqual(await cachedFiles(), before, 'location-bound code is not cached');
+    t.true((await cachedFiles()).every((file) => file.endsWith('.json')), 'no .mjs in the cache');
+  });
+});
+
+test.serial('a config importing a package is served at its own place: the package resolves from the project', async (t) => {
+  const source = "import answer from 'cidx-test-pkg';\nexport default { project: `pkg-${answer}`, services: {} };\n";
+  await withProject('cidx.config.ts', source, async (dir) => {
+    await mkdir(path.join(dir, 'node_modules', 'cidx-test-pkg'), { recursive: true });
+    await writeFile(path.join(dir, 'node_modules', 'cidx-test-pkg', 'package.json'), JSON.stringify({ name: 'cidx-test-pkg', type: 'module', exports: './index.js' }));
+    await writeFile(path.join(dir, 'node_modules', 'cidx-test-pkg', 'index.js'), 'export default 42;\n');
+    const loaded = await loadConfig({ cwd: dir });
+    t.is(loaded.project.name, 'pkg-42');
+    t.deepEqual((await readdir(dir)).sort(), ['cidx.config.ts', 'node_modules']);
   });
 });
 
