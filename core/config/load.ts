@@ -11,10 +11,10 @@
  * above it. A config file someone else could have written is refused before
  * it runs (trust.ts).
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import type { CidxConfig } from '../../schemas/config.js';
 import { CidxError, isCidxError } from '../errors.js';
 import type { ProjectIdentity } from '../model.js';
@@ -47,29 +47,43 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** A config file found, with its text when reading it was needed to decide (package.json). */
-interface Found {
-  file: string;
-  text?: string;
-}
-
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  let found: Found | undefined;
-  if (options.configFile) {
-    const file = path.resolve(cwd, options.configFile);
-    if (!existsSync(file)) throw new CidxError('CONFIG_NOT_FOUND', `config file not found: ${file}`);
-    found = { file };
-  } else {
-    const dirs = searchDirs(cwd);
-    found = await findConfig(dirs);
-    if (!found) {
-      const where = dirs.length === 1 ? `in ${cwd}` : `in ${cwd} or its parent directories up to ${dirs.at(-1)}`;
-      throw new CidxError('CONFIG_NOT_FOUND', `no cidx config found ${where} (looked for ${CONFIG_FILES.slice(0, 6).join(', ')} and package.json#cidx)`);
-    }
+  const explorer = cosmiconfig('cidx', {
+    searchPlaces: CONFIG_FILES,
+    // One directory per search: the walk (searchDirs) is ours, so it never leaves the user's ground,
+    // and never reaches cosmiconfig's global config directories.
+    searchStrategy: 'none',
+    // An empty file, or one that exports nothing, is the answer (an error), not a reason to look further up.
+    ignoreEmptySearchPlaces: false,
+    // Our own import for JavaScript configs too: cosmiconfig's uses a bare import(), which the
+    // code-cached CLI bundle cannot run (core/import-module.ts explains). Every loader checks trust first.
+    loaders: {
+      '.ts': trusted(loadTsConfig),
+      '.mts': trusted(loadTsConfig),
+      '.js': trusted(importDefault),
+      '.mjs': trusted(importDefault),
+      '.cjs': trusted(importDefault),
+      '.json': trusted(defaultLoaders['.json']),
+    },
+    cache: false,
+  });
+  const explicit = options.configFile ? path.resolve(cwd, options.configFile) : undefined;
+  if (explicit && !existsSync(explicit)) throw new CidxError('CONFIG_NOT_FOUND', `config file not found: ${explicit}`);
+  const dirs = explicit ? [] : searchDirs(cwd);
+  let found: Found | null;
+  try {
+    found = explicit ? await explorer.load(explicit) : await searchNearest(explorer, dirs);
+  } catch (error) {
+    if (isCidxError(error)) throw error; // untrusted, or a plugin factory in the config explained itself already
+    throw loadError((error as { filepath?: string }).filepath ?? explicit ?? cwd, error);
   }
-  const raw = await whilePending(`the config ${found.file} to load`, readConfig(found));
-  const loaded = await validateCached(raw, found.file);
+  if (!found) {
+    const where = dirs.length === 1 ? `in ${cwd}` : `in ${cwd} or its parent directories up to ${dirs.at(-1)}`;
+    throw new CidxError('CONFIG_NOT_FOUND', `no cidx config found ${where} (looked for ${CONFIG_FILES.slice(0, 6).join(', ')} and package.json#cidx)`);
+  }
+  if (found.isEmpty || found.config === undefined || found.config === null) throw emptyConfig(found.filepath);
+  const loaded = await validateCached(found.config, found.filepath);
   return { ...loaded, config: trackPluginHooks(loaded.config) };
 }
 
@@ -88,88 +102,47 @@ export function searchDirs(cwd: string, home: string = os.homedir()): string[] {
   }
 }
 
-/** The nearest config file: the first of CONFIG_FILES in the nearest directory that has one. */
-async function findConfig(dirs: string[]): Promise<Found | undefined> {
+type Explorer = ReturnType<typeof cosmiconfig>;
+type Found = NonNullable<Awaited<ReturnType<Explorer['search']>>>;
+
+/**
+ * The nearest config file, loaded. cosmiconfig passes over a file it cannot
+ * read or one that holds JSON `null`, and a package.json without a `cidx`
+ * key; only the last is right here, so a config file it skipped in the
+ * directory where the search stopped is an error naming that file.
+ */
+async function searchNearest(explorer: Explorer, dirs: string[]): Promise<Found | null> {
   for (const dir of dirs) {
-    for (const name of CONFIG_FILES) {
-      const file = path.join(dir, name);
-      if (!existsSync(file)) continue;
-      if (name !== 'package.json') return { file };
-      // A package.json is a config only with a `cidx` key; otherwise it is just the package's.
-      const text = await readText(file);
-      if (parseJson(file, text)?.cidx !== undefined) return { file, text };
-    }
+    const result = await explorer.search(dir);
+    const passedOver = CONFIG_FILES.slice(0, result ? CONFIG_FILES.indexOf(path.basename(result.filepath)) : CONFIG_FILES.length)
+      .filter((name) => name !== 'package.json')
+      .map((name) => path.join(dir, name))
+      .find((file) => existsSync(file));
+    if (passedOver) throw emptyConfig(passedOver, 'could not be read, or holds no config');
+    if (result) return result;
   }
-  return undefined;
+  return null;
 }
 
-/** Runs (or parses) the config file and returns what it exports; trust is checked first, on the file as opened. */
-async function readConfig({ file, text: known }: Found): Promise<unknown> {
+/** A cosmiconfig loader that refuses a file someone else could have written before running it. */
+function trusted(loader: (filepath: string, content: string) => unknown): (filepath: string, content: string) => Promise<unknown> {
+  return async (filepath, content) => {
+    assertTrustedConfig(filepath, statSync(filepath));
+    return whilePending(`the config ${filepath} to load`, Promise.resolve(loader(filepath, content)));
+  };
+}
+
+function emptyConfig(file: string, why?: string): CidxError {
   const name = path.basename(file);
-  const extension = path.extname(file);
-  let text: string;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      // fstat the open file: what is checked is what is read.
-      assertTrustedConfig(file, await handle.stat());
-      text = known ?? (await handle.readFile('utf8'));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (isCidxError(error)) throw error;
-    throw loadError(file, error);
-  }
-  if (!text.trim()) throw new CidxError('CONFIG_EMPTY', `${name} is empty (${file})`);
-
-  let value: unknown;
-  if (name === 'package.json') {
-    value = parseJson(file, text)?.cidx;
-    if (value === undefined) throw new CidxError('CONFIG_EMPTY', `package.json has no "cidx" key (${file})`);
-    return value;
-  }
-  if (extension === '.json') {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw loadError(file, error);
-    }
-  } else if (extension === '.ts' || extension === '.mts' || ['.js', '.mjs', '.cjs'].includes(extension)) {
-    try {
-      value = extension === '.ts' || extension === '.mts' ? await loadTsConfig(file, text) : await importDefault(file);
-    } catch (error) {
-      if (isCidxError(error)) throw error; // a plugin factory in the config explained itself already
-      throw loadError(file, error);
-    }
-  } else {
-    throw new CidxError('CONFIG_LOAD', `cannot load ${file}: cidx reads .ts, .mts, .js, .mjs, .cjs and .json config files`);
-  }
-  if (value === undefined || value === null) {
-    throw new CidxError('CONFIG_EMPTY', extension === '.json' ? `${name} holds no config (${file})` : `${name} has no default export (${file})`);
-  }
-  return value;
+  const what = why ?? (name === 'package.json' ? 'has no "cidx" key' : isBlank(file) ? 'is empty' : /\.json$/.test(name) ? 'holds no config' : 'has no default export');
+  return new CidxError('CONFIG_EMPTY', `${name} ${what} (${file})`);
 }
 
-function parseJson(file: string, text: string): Record<string, unknown> | undefined {
+function isBlank(file: string): boolean {
   try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch (error) {
-    throw loadError(file, error);
-  }
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw loadError(file, error);
+    return readFileSync(file, 'utf8').trim() === '';
+  } catch {
+    return false;
   }
 }
 
