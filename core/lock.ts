@@ -101,9 +101,9 @@ export function ownerAlive(holder: LockOwner, host = os.hostname()): boolean {
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<Release> {
   const me = currentOwner();
   const token = JSON.stringify(me);
-  await unwritable(file, () => mkdir(path.dirname(file), { recursive: true }));
+  await unwritable(file, () => mkdir(path.dirname(file), { recursive: true, mode: 0o700 }));
   const temp = `${file}.${me.id}.tmp`;
-  await unwritable(file, () => writeFile(temp, token, { mode: 0o644 }));
+  await unwritable(file, () => writeFile(temp, token, { mode: 0o600 }));
   let announced = false;
   const tryOnce = async (): Promise<Release> => {
     try {

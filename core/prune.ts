@@ -23,7 +23,7 @@ import { CidxError, hasCode } from './errors.js';
 import type { ObservedContainer } from './model.js';
 import { LABELS, networkName, owner, projectIdOfVolume } from './project.js';
 import type { ContainerRuntime, VolumeInfo } from './runtime.js';
-import { cacheDir } from './state-dirs.js';
+import { requirePrivateCacheDir } from './state-dirs.js';
 
 /** What one project left on the engine. */
 export interface ProjectResources {
@@ -243,7 +243,7 @@ async function removeUnderLock(
   isNamed: boolean,
   options: PruneOptions,
 ): Promise<PruneEntry | KeptEntry> {
-  const lock = path.join(cacheDir(), 'locks', `${project.projectId}.lock`);
+  const lock = path.join(requirePrivateCacheDir('locks'), `${project.projectId}.lock`);
   let release: () => Promise<void>;
   try {
     release = await acquireLock(lock, { timeoutMs: options.lockTimeoutMs ?? 10_000, ...(options.signal ? { signal: options.signal } : {}) });
