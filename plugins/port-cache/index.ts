@@ -7,7 +7,7 @@
 import type { PortCandidate } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { pickBinding } from '../../core/reconcile/report.js';
-import { cacheDir } from '../../core/state-dirs.js';
+import { privateCacheDir } from '../../core/state-dirs.js';
 import { cacheFile, readCache, writeCache, type CachedPorts } from './store.js';
 
 const NAME = 'port-cache';
@@ -22,10 +22,15 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
     name: NAME,
     apply(hooks) {
       let loaded: Promise<CachedPorts> | undefined;
-      const fileFor = (projectId: string) => cacheFile(options.dir ?? cacheDir(), projectId);
+      // An untrusted cache dir (someone else could edit it) is not used: the ports are then chosen afresh.
+      const fileFor = (projectId: string) => {
+        const dir = options.dir ?? privateCacheDir('ports').dir;
+        return dir === undefined ? undefined : cacheFile(dir, projectId);
+      };
 
       hooks.requestPorts.tapPromise({ name: NAME, stage: -10 }, async (requests, context) => {
-        loaded ??= readCache(fileFor(context.project.id));
+        const file = fileFor(context.project.id);
+        loaded ??= file === undefined ? Promise.resolve(Object.create(null) as CachedPorts) : readCache(file);
         const cached = (await loaded)[context.service.name] ?? Object.create(null);
         return requests.map((request) => {
           const remembered: PortCandidate[] = [];
@@ -43,10 +48,16 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
 
       hooks.reported.tapPromise(NAME, async (report, context) => {
         const file = fileFor(report.project.id);
+        if (file === undefined) return;
         const before = await (loaded ?? readCache(file));
-        const services: CachedPorts = {};
+        // Services the report leaves out (an apply or up() of some of them) keep what was remembered;
+        // one whose container was removed as no longer declared is forgotten.
+        const services: CachedPorts = Object.assign(Object.create(null), before);
         for (const service of report.services) {
-          if (service.action === 'removed') continue;
+          if (service.action === 'removed') {
+            delete services[service.name];
+            continue;
+          }
           const ports = Object.fromEntries(
             service.ports
               .filter((port) => port.host !== null)

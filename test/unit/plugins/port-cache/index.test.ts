@@ -159,6 +159,18 @@ test('reported saves published ports; a service that is down keeps what was reme
   });
 });
 
+test('a report of some services (apply or up() of a subset) keeps the remembered ports of the others', async (t) => {
+  await withCacheDir(async (dir) => {
+    const { hooks, context, file } = await setup(dir);
+    await writeCache(file, context.project.root, { qdrant: { http: { host: 1, hostIp: '127.0.0.1' } }, worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } } });
+    await hooks.reported.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() });
+    t.deepEqual(await readCache(file), {
+      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', runtime: 'fake' } },
+      worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } },
+    });
+  });
+});
+
 test('what reported saved feeds the next run', async (t) => {
   await withCacheDir(async (dir) => {
     const first = await setup(dir);
