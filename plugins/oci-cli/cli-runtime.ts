@@ -13,6 +13,7 @@ import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
+import { passEnv } from './env-passing.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
 export interface Dialect {
@@ -26,6 +27,23 @@ export interface Dialect {
   listsWithPsJson?: boolean;
   /** Host at which published ports live when the engine is remote (DOCKER_HOST, CONTAINER_HOST). */
   engineHost(env: NodeJS.ProcessEnv): string | undefined;
+}
+
+export interface CliOptions {
+  /** Kill the call after this long. Default: no limit (calls that change something). */
+  timeout?: number;
+  /** Resolve with the failed result instead of throwing. Default: false. */
+  allowFailure?: boolean;
+  /** A failure whose stderr matches is an answer, not an error. */
+  expected?: RegExp;
+  /** What cidx was doing, for the error message. Default: "<runtime> <subcommand>". */
+  what?: string;
+  /** The image a `run` was given, to name it when it cannot be had. */
+  image?: string;
+  /** Written to the CLI's stdin (an env file). Default: stdin ignored. */
+  input?: string;
+  /** Added to the CLI's own environment (values of `--env NAME`). Default: none. */
+  cliEnv?: Record<string, string>;
 }
 
 export interface CliResult {
@@ -63,13 +81,13 @@ export class CliRuntime implements ContainerRuntime {
    * "no such container" to a remove). Classified from this one call: a
    * failing command is never run again just to get its error.
    */
-  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; expected?: RegExp; what?: string; image?: string } = {}): Promise<CliResult> {
+  async cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
     const result = await execa(this.binary, args, {
       reject: false,
-      env: this.env,
+      env: options.cliEnv ? { ...this.env, ...options.cliEnv } : this.env,
       extendEnv: false,
-      stdin: 'ignore',
+      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
       // Own process group: the terminal's Ctrl-C is cidx's to handle. Otherwise it also reaches
       // `docker run`, which forwards it to the container it just started and stops the service.
       detached: true,
@@ -162,7 +180,9 @@ export class CliRuntime implements ContainerRuntime {
   async run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }> {
     const args = ['run', '-d', '--name', spec.name];
     for (const [key, value] of Object.entries(spec.labels)) args.push('--label', `${key}=${value}`);
-    for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
+    // Never `--env KEY=value`: argv is readable by every local user while `run` lasts.
+    const env = passEnv(spec.env, this.name);
+    args.push(...env.args);
     for (const port of ports) args.push('--publish', publishArg(port));
     for (const volume of spec.volumes) args.push('--volume', `${volume.source}:${volume.target}`);
     if (spec.network) {
@@ -171,7 +191,7 @@ export class CliRuntime implements ContainerRuntime {
     }
     args.push(spec.image, ...(spec.command ?? []));
     try {
-      const { stdout } = await this.cli(args, { what: `starting ${spec.name}`, image: spec.image });
+      const { stdout } = await this.cli(args, { what: `starting ${spec.name}`, image: spec.image, input: env.input, cliEnv: env.cliEnv });
       const id = stdout.trim().split('\n').pop()!.trim();
       return { id };
     } catch (error) {
