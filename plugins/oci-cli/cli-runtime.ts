@@ -6,6 +6,7 @@
  *
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
+import { closeSync } from 'node:fs';
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../core/model.js';
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
@@ -13,7 +14,7 @@ import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
-import { passEnv } from './env-passing.js';
+import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
 export interface Dialect {
@@ -40,7 +41,7 @@ export interface CliOptions {
   what?: string;
   /** The image a `run` was given, to name it when it cannot be had. */
   image?: string;
-  /** Written to the CLI's stdin (an env file). Default: stdin ignored. */
+  /** The CLI's stdin (an env file), from an unlinked file: see env-passing.ts. Default: stdin ignored. */
   input?: string;
   /** Added to the CLI's own environment (values of `--env NAME`). Default: none. */
   cliEnv?: Record<string, string>;
@@ -83,16 +84,17 @@ export class CliRuntime implements ContainerRuntime {
    */
   async cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
+    const stdin = options.input === undefined ? 'ignore' : await unlinkedFile(options.input);
     const result = await execa(this.binary, args, {
       reject: false,
       env: options.cliEnv ? { ...this.env, ...options.cliEnv } : this.env,
       extendEnv: false,
-      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+      stdin: stdin as 'ignore', // execa takes any descriptor; its types name only 0 and 3-9
       // Own process group: the terminal's Ctrl-C is cidx's to handle. Otherwise it also reaches
       // `docker run`, which forwards it to the container it just started and stops the service.
       detached: true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
-    });
+    }).finally(() => typeof stdin === 'number' && closeSync(stdin));
     const outcome: CliResult = {
       exitCode: result.exitCode ?? -1,
       stdout: typeof result.stdout === 'string' ? result.stdout : '',

@@ -5,7 +5,12 @@
  * pulls runs for minutes.
  *
  * Values go in an env file the CLI reads from its stdin (`--env-file
- * /dev/stdin`, a pipe: nothing on disk). Both CLIs read that format the same
+ * /dev/stdin`). Node gives a child a socket, not a pipe, for stdin, and
+ * /dev/stdin cannot be opened on a socket (ENXIO); a named pipe would block
+ * the CLI's open once cidx closed its end. So stdin is a file: 0600, in a
+ * 0700 directory in RAM (/dev/shm where there is one), unlinked before the
+ * CLI starts, so no name leads to it and the memory goes with the last
+ * descriptor. Both CLIs read that format the same
  * way (checked on Docker CLI 28 and Podman 4.3): one `NAME=value` per line,
  * the value taken verbatim after the first `=` (quotes, `$`, `#`, spaces and
  * further `=` kept), leading blanks of the line dropped, `#` lines skipped.
@@ -16,6 +21,10 @@
  * its environment too, so a name that steers it (HOME, PATH, DOCKER_HOST, a
  * proxy, ...) cannot go that way and is refused rather than put in an argv.
  */
+import { constants, openSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CidxError } from '../../core/errors.js';
 
 export interface PassedEnv {
@@ -66,4 +75,19 @@ export function passEnv(env: Record<string, string>, runtime: string): PassedEnv
   }
   if (lines.length) args.unshift('--env-file', '/dev/stdin');
   return { args, input: lines.length ? `${lines.join('\n')}\n` : undefined, cliEnv };
+}
+
+/**
+ * A read descriptor of a file holding `content`, for a child's stdin; the
+ * file has no name left when this resolves. The caller closes the descriptor.
+ */
+export async function unlinkedFile(content: string): Promise<number> {
+  const dir = await mkdtemp(path.join('/dev/shm', 'cidx-')).catch(() => mkdtemp(path.join(tmpdir(), 'cidx-')));
+  try {
+    const file = path.join(dir, 'env');
+    await writeFile(file, content, { mode: 0o600, flag: 'wx' });
+    return openSync(file, constants.O_RDONLY);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -48,7 +48,7 @@ test('run hands env values over stdin and the CLI environment, never in its argu
   const fake = path.join(dir, 'docker');
   await writeFile(
     fake,
-    `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\ncat > '${dir}/stdin'\nprintf '%s' "$PEM" > '${dir}/pem'\nprintf '%s' "$HOME" > '${dir}/home'\necho 0123abcd\n`,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\ncat /dev/stdin > '${dir}/stdin'\nprintf '%s' "$PEM" > '${dir}/pem'\nprintf '%s' "$HOME" > '${dir}/home'\necho 0123abcd\n`,
     { mode: 0o755 },
   );
   const runtime = new CliRuntime(dockerDialect, fake, { PATH: '/usr/bin:/bin', HOME: '/cidx-home' });

@@ -3,8 +3,9 @@
  * `--env NAME` with the value in the CLI's environment, and which are refused.
  * Never a value in the arguments.
  */
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
 import test from 'ava';
-import { fitsEnvFile, passEnv } from '../../../../plugins/oci-cli/env-passing.js';
+import { fitsEnvFile, passEnv, unlinkedFile } from '../../../../plugins/oci-cli/env-passing.js';
 
 const SECRET = 's3cr3t-Ω';
 
@@ -51,3 +52,15 @@ for (const name of ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'CONTAINER_H
     t.deepEqual(passed.cliEnv, {});
   });
 }
+
+test('unlinkedFile: the descriptor reads the content, owner-only, and no name leads to it any more', async (t) => {
+  const fd = await unlinkedFile(`TOKEN=${SECRET}\n`);
+  try {
+    const stat = fstatSync(fd);
+    t.is(stat.nlink, 0, 'the file still has a name');
+    t.is(stat.mode & 0o777, 0o600);
+    t.is(readFileSync(`/proc/self/fd/${fd}`, 'utf8'), `TOKEN=${SECRET}\n`, 'reopened by path, as the CLI opens /dev/stdin');
+  } finally {
+    closeSync(fd);
+  }
+});
