@@ -66,6 +66,8 @@ const INTERFACE_VANISHED = /no such network interface/i;
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
   readonly engineHost: string | undefined;
+  /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
+  private answered = false;
 
   constructor(
     private readonly dialect: Dialect,
@@ -95,6 +97,7 @@ export class CliRuntime implements ContainerRuntime {
       detached: true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
     }).finally(() => typeof stdin === 'number' && closeSync(stdin));
+    if (!result.failed) this.answered = true;
     const outcome: CliResult = {
       exitCode: result.exitCode ?? -1,
       stdout: typeof result.stdout === 'string' ? result.stdout : '',
@@ -112,6 +115,7 @@ export class CliRuntime implements ContainerRuntime {
         spawnError,
         timedOut: Boolean(result.timedOut),
         env: this.env,
+        answeredBefore: this.answered,
       });
     }
     return outcome;
