@@ -97,6 +97,10 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
       // Just created on ports it asked for by number, and about to be probed through them: a
       // passing probe proves it runs, and a failing one checks whether it exited.
       return outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
+    }).catch((error: unknown) => {
+      // The engine stopped answering: the apply ends here, and early probes must not poll on behind it.
+      for (const controller of callOff.values()) controller.abort();
+      throw error;
     });
     await Promise.all(
       level.map(async (service, index) => {
@@ -174,6 +178,12 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
   }
 }
 
+class NotYetPublished extends Error {
+  constructor() {
+    super('ports not published yet');
+  }
+}
+
 /**
  * One inspect for every container of the level. Docker publishes ports only
  * once a container runs, so retry briefly (no fixed sleep) while a running
@@ -206,10 +216,15 @@ async function discover(
         const container = inspected.find((candidate) => candidate.id === id || candidate.id.startsWith(id) || id.startsWith(candidate.id));
         if (container && (container.state !== 'running' || portsPublished(service, container))) found.set(service.name, container);
       }
-      if (found.size < total) throw new Error('ports not published yet');
+      if (found.size < total) throw new NotYetPublished();
     },
-    { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal },
-  ).catch(() => undefined); // whatever is still unknown is reported as such below
+    // Only "not yet" is worth asking again: a failed inspect (an engine that stopped answering)
+    // would fail the same way fifteen more times, then pass for a container that disappeared.
+    { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal, shouldRetry: ({ error }) => error instanceof NotYetPublished },
+  ).catch((error: unknown) => {
+    if (!(error instanceof NotYetPublished)) throw error;
+    // whatever is still unknown is reported as such below
+  });
   return found;
 }
 
