@@ -10,6 +10,7 @@ import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
 import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import { limiter } from '../limit.js';
 import { dependencyLevels } from './order.js';
 import type { Step, StepOp } from './plan.js';
 import { inReadingOrder, portReports, portsPublished } from './report.js';
@@ -30,6 +31,20 @@ const ACTION: Record<StepOp, ApplyAction> = {
 };
 
 const LOG_TAIL = 20;
+
+/**
+ * Services created, started or recreated at once per apply (CIDX_PARALLEL,
+ * default 4; 0 for no limit). Engines serialise much of this work anyway
+ * (Podman on its lock, Docker on network and port set-up): thirty `run`s at
+ * once only queue inside the engine, each holding a CLI process and memory.
+ */
+const DEFAULT_PARALLEL = 4;
+
+export function parallelChanges(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.CIDX_PARALLEL === undefined || env.CIDX_PARALLEL === '' ? DEFAULT_PARALLEL : Number(env.CIDX_PARALLEL);
+  if (!Number.isInteger(value) || value < 0) return DEFAULT_PARALLEL;
+  return value === 0 ? Number.POSITIVE_INFINITY : value;
+}
 
 export async function executePlan(context: ExecuteContext, desired: DesiredService[], steps: Step[]): Promise<ProjectReport> {
   const { runtime } = context;
@@ -85,10 +100,11 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   }
 
   const failed = new Set<string>();
+  const limit = limiter(parallelChanges());
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
     const acted = await Promise.all(
-      level.map((service) => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed)),
+      level.map((service) => limit(() => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed))),
     );
     const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf.get(service.name)!;
