@@ -14,16 +14,19 @@ import { parseArgs } from 'node:util';
 import { buildInfo } from './lib/build-info.js';
 import { CIDX_BIN, log, stopping, timed, type Runtime } from './lib/exec.js';
 import { describeMachine, extraCaCertsNote, machineLine, type Machine } from './lib/machine.js';
-import { coldRows, noopRows, portRows, scaleRows, TARGETS } from './lib/rows.js';
+import { coldRows, noopRows, portRows, scaleRows, TARGETS, wideRows } from './lib/rows.js';
 import { Sandbox } from './lib/sandbox.js';
 import { IMAGE, PUBLISHED_PORTS, SERVICES } from './lib/services.js';
 import { renderTable, type Row } from './lib/stats.js';
 import { measureCold, type ColdResult } from './scenarios/cold.js';
 import { measureScale, type ScaleResult } from './scenarios/scale.js';
 import { measureSteady, type NoopResult, type PortResult } from './scenarios/steady.js';
+import { measureWide, type WideResult } from './scenarios/wide.js';
 
-const SCENARIOS = ['cold', 'noop', 'port', 'scale'] as const;
+const SCENARIOS = ['cold', 'noop', 'port', 'scale', 'wide'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** `wide` compares cidx with itself (the cap on engine calls): asked for by name only. */
+const DEFAULT_SCENARIOS: readonly Scenario[] = ['cold', 'noop', 'port', 'scale'];
 
 export interface BenchOptions {
   /** Runs per timed measure; the median is reported. Default: 5. */
@@ -32,15 +35,18 @@ export interface BenchOptions {
   runtimes: Runtime[];
   /** Projects applied at once in the scale test. Default: 20, at most 100. */
   projects: number;
-  /** Default: all four. */
+  /** Services of the one project the wide scenario applies. Default: 30, at most 100. */
+  services: number;
+  /** Default: cold, noop, port, scale (wide only when asked for). */
   only: Scenario[];
 }
 
-const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--only cold,noop,port,scale]
+const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--services N] [--only cold,noop,port,scale,wide]
   --runs N        runs per timed measure, median reported (default 5)
   --runtime R     docker, podman or both (default both)
   --projects N    projects applied at once by the scale test, 1-100 (default 20)
-  --only LIST     comma-separated subset of cold,noop,port,scale (default all)`;
+  --services N    services of the one project the wide test applies, 1-100 (default 30)
+  --only LIST     comma-separated subset of cold,noop,port,scale,wide (default cold,noop,port,scale)`;
 
 class UsageError extends Error {}
 
@@ -52,7 +58,8 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
       runs: { type: 'string', default: '5' },
       runtime: { type: 'string', default: 'both' },
       projects: { type: 'string', default: '20' },
-      only: { type: 'string', default: SCENARIOS.join(',') },
+      services: { type: 'string', default: '30' },
+      only: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,6 +77,7 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
     runs: integer('runs', values.runs, 1, 1000),
     runtimes: values.runtime === 'both' ? ['docker', 'podman'] : [values.runtime as Runtime],
     projects: integer('projects', values.projects, 1, 100),
+    services: integer('services', values.services, 1, 100),
     only: SCENARIOS.filter((scenario) => only.includes(scenario)),
   };
 }
@@ -80,6 +88,7 @@ interface RuntimeResults {
   noop?: NoopResult;
   port?: PortResult;
   scale?: ScaleResult;
+  wide?: WideResult;
   /** Scenarios that could not be measured at all, with why. */
   errors: Partial<Record<Scenario, string>>;
 }
@@ -126,6 +135,10 @@ async function benchRuntime(sandbox: Sandbox, runtime: Runtime, options: BenchOp
   if (options.only.includes('scale')) {
     results.scale = await attempt('scale', () => measureScale(sandbox, runtime, options.projects));
     if (results.scale) rows.push(...scaleRows(runtime, results.scale));
+  }
+  if (options.only.includes('wide')) {
+    results.wide = await attempt('wide', () => measureWide(sandbox, runtime, options.runs, options.services));
+    if (results.wide) rows.push(...wideRows(runtime, results.wide));
   }
   return { results, rows };
 }

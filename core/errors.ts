@@ -33,9 +33,18 @@ export const errorRegistry = Object.freeze({
     exitCode: ExitCode.usage,
     hint: 'Nothing needs setting up: run `cidx apply` in the project.',
   },
+  /** The engine never answered in this command: not installed, daemon not running, wrong DOCKER_HOST. */
   RUNTIME_UNAVAILABLE: {
     exitCode: ExitCode.failure,
     hint: 'Install Docker or Podman, start its daemon, or choose one with `--runtime docker|podman`.',
+  },
+  /**
+   * The engine answered earlier in this command, then stopped: a daemon that died or was restarted
+   * mid-apply. Reported at once, never retried as if ports were still being published.
+   */
+  ENGINE_UNAVAILABLE: {
+    exitCode: ExitCode.failure,
+    hint: 'Check that the engine is still running (`docker info`, `podman info`, `systemctl status docker`), then run `cidx apply` again: it picks up where this one stopped.',
   },
   RUNTIME_PERMISSION: {
     exitCode: ExitCode.failure,

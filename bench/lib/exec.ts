@@ -119,10 +119,10 @@ export function cidxEnv(cacheDir: string): Record<string, string> {
 }
 
 /** `node bin/cidx.js ...args` in `cwd`, timed as a whole process. */
-export function cidx(args: string[], options: { cwd: string; cacheDir: string; timeout?: number; measureRss?: boolean }): Promise<Timed> {
+export function cidx(args: string[], options: { cwd: string; cacheDir: string; timeout?: number; measureRss?: boolean; env?: Record<string, string> }): Promise<Timed> {
   return timed(process.execPath, [CIDX_BIN, ...args], {
     cwd: options.cwd,
-    env: cidxEnv(options.cacheDir),
+    env: { ...cidxEnv(options.cacheDir), ...options.env },
     timeout: options.timeout ?? 300_000,
     measureRss: options.measureRss ?? false,
   });

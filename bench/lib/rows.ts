@@ -1,6 +1,7 @@
 /** Turns measurements into table rows, each with its target and verdict. */
 import type { ColdResult } from '../scenarios/cold.js';
 import type { ScaleResult } from '../scenarios/scale.js';
+import type { WideResult } from '../scenarios/wide.js';
 import type { NoopResult, PortResult } from '../scenarios/steady.js';
 import type { Runtime } from './exec.js';
 import { cell, ratio, type Row, type Samples } from './stats.js';
@@ -12,6 +13,8 @@ export const TARGETS = Object.freeze({
   noopMs: 250,
   portMs: 120,
   peakRssMB: 80,
+  /** The cap on parallel engine calls may cost at most this against no cap (run-to-run noise on a shared machine). */
+  wideCappedOverUncapped: 1.1,
 });
 
 const times = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(2)}×`);
@@ -108,5 +111,20 @@ export function scaleRows(runtime: Runtime, scale: ScaleResult): Row[] {
       `≤ ${TARGETS.peakRssMB} MB`,
       scale.peakRssKiB.max === null ? null : (scale.peakRssKiB.max * 1024) / 1e6 <= TARGETS.peakRssMB,
     ),
+  ];
+}
+
+export function wideRows(runtime: Runtime, wide: WideResult): Row[] {
+  const value = ratio(wide.capped, wide.uncapped);
+  return [
+    {
+      runtime,
+      measure: `wide cold apply, ${wide.services} services (capped vs uncapped)`,
+      cidx: cell(wide.capped),
+      baseline: cell(wide.uncapped),
+      ratio: times(value),
+      target: `≤ ${TARGETS.wideCappedOverUncapped}×`,
+      pass: clean(wide.capped) && measured(wide.uncapped) && value !== null ? value <= TARGETS.wideCappedOverUncapped : false,
+    },
   ];
 }

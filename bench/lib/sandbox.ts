@@ -52,11 +52,11 @@ export class Sandbox {
     return `${BENCH_LABEL}=${this.runId}`;
   }
 
-  /** A project directory with the three-service `cidx.config.ts`. */
-  createProject(tag: string, options: { independent?: boolean } = {}): BenchProject {
+  /** A project directory with the three-service `cidx.config.ts`, or the given config text. */
+  createProject(tag: string, options: { independent?: boolean; configText?: string } = {}): BenchProject {
     const root = path.join(this.base, `${tag}-${++this.counter}`);
     mkdirSync(root);
-    writeFileSync(path.join(root, 'cidx.config.ts'), cidxConfigText(options));
+    writeFileSync(path.join(root, 'cidx.config.ts'), options.configText ?? cidxConfigText(options));
     const project = { root, id: projectId(root) };
     this.projects.set(project.id, project);
     return project;

@@ -9,6 +9,7 @@ import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { ApplyAction, DesiredService, HealthResult, ObservedContainer, PortBinding, PortReport, ProjectReport, ServiceReport } from '../model.js';
+import { limiter } from '../limit.js';
 import { LABELS, ON_DEFAULT_NETWORK, ownerLabels } from '../project.js';
 import type { PortRefusedError } from '../runtime.js';
 import { dependencyLevels } from './order.js';
@@ -33,6 +34,20 @@ const ACTION: Record<StepOp, ApplyAction> = {
 };
 
 const LOG_TAIL = 20;
+
+/**
+ * Services created, started or recreated at once per apply (CIDX_PARALLEL,
+ * default 4; 0 for no limit). Engines serialise much of this work anyway
+ * (Podman on its lock, Docker on network and port set-up): thirty `run`s at
+ * once only queue inside the engine, each holding a CLI process and memory.
+ */
+const DEFAULT_PARALLEL = 4;
+
+export function parallelChanges(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.CIDX_PARALLEL === undefined || env.CIDX_PARALLEL === '' ? DEFAULT_PARALLEL : Number(env.CIDX_PARALLEL);
+  if (!Number.isInteger(value) || value < 0) return DEFAULT_PARALLEL;
+  return value === 0 ? Number.POSITIVE_INFINITY : value;
+}
 
 export async function executePlan(context: ExecuteContext, desired: DesiredService[], steps: Step[]): Promise<ProjectReport> {
   const { runtime } = context;
@@ -99,10 +114,11 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   }
 
   const failed = new Set<string>();
+  const limit = limiter(parallelChanges());
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
     const acted = await Promise.all(
-      level.map((service) => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed)),
+      level.map((service) => limit(() => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf.get(service.name)!, failed))),
     );
     const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf.get(service.name)!;
@@ -111,6 +127,10 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
       // Just created on ports it asked for by number, and about to be probed through them: a
       // passing probe proves it runs, and a failing one checks whether it exited.
       return outcome.published && service.health !== false ? justCreated(context, service, outcome.id, outcome.published) : undefined;
+    }).catch((error: unknown) => {
+      // The engine stopped answering: the apply ends here, and early probes must not poll on behind it.
+      for (const controller of callOff.values()) controller.abort();
+      throw error;
     });
     await Promise.all(
       level.map(async (service, index) => {
@@ -200,6 +220,12 @@ async function actOn(context: ExecuteContext, service: DesiredService, step: Ste
   }
 }
 
+class NotYetPublished extends Error {
+  constructor() {
+    super('ports not published yet');
+  }
+}
+
 /**
  * One inspect for every container of the level. Docker publishes ports only
  * once a container runs, so retry briefly (no fixed sleep) while a running
@@ -232,10 +258,15 @@ async function discover(
         const container = inspected.find((candidate) => candidate.id === id || candidate.id.startsWith(id) || id.startsWith(candidate.id));
         if (container && (container.state !== 'running' || portsPublished(service, container))) found.set(service.name, container);
       }
-      if (found.size < total) throw new Error('ports not published yet');
+      if (found.size < total) throw new NotYetPublished();
     },
-    { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal },
-  ).catch(() => undefined); // whatever is still unknown is reported as such below
+    // Only "not yet" is worth asking again: a failed inspect (an engine that stopped answering)
+    // would fail the same way fifteen more times, then pass for a container that disappeared.
+    { retries: 15, minTimeout: 10, factor: 2, maxTimeout: 250, signal: context.signal, shouldRetry: ({ error }) => error instanceof NotYetPublished },
+  ).catch((error: unknown) => {
+    if (!(error instanceof NotYetPublished)) throw error;
+    // whatever is still unknown is reported as such below
+  });
   return found;
 }
 

@@ -6,6 +6,7 @@
  *
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
+import { closeSync } from 'node:fs';
 import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from '../../core/model.js';
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
@@ -13,6 +14,7 @@ import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
+import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure, engineAddress } from './failures.js';
 
 export interface Dialect {
@@ -26,6 +28,23 @@ export interface Dialect {
   listsWithPsJson?: boolean;
   /** Host at which published ports live when the engine is remote (DOCKER_HOST, CONTAINER_HOST). */
   engineHost(env: NodeJS.ProcessEnv): string | undefined;
+}
+
+export interface CliOptions {
+  /** Kill the call after this long. Default: no limit (calls that change something). */
+  timeout?: number;
+  /** Resolve with the failed result instead of throwing. Default: false. */
+  allowFailure?: boolean;
+  /** A failure whose stderr matches is an answer, not an error. */
+  expected?: RegExp;
+  /** What cidx was doing, for the error message. Default: "<runtime> <subcommand>". */
+  what?: string;
+  /** The image a `run` was given, to name it when it cannot be had. */
+  image?: string;
+  /** The CLI's stdin (an env file), from an unlinked file: see env-passing.ts. Default: stdin ignored. */
+  input?: string;
+  /** Added to the CLI's own environment (values of `--env NAME`). Default: none. */
+  cliEnv?: Record<string, string>;
 }
 
 export interface CliResult {
@@ -49,6 +68,8 @@ const INTERFACE_VANISHED = /no such network interface/i;
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
   readonly engineHost: string | undefined;
+  /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
+  private answered = false;
 
   constructor(
     private readonly dialect: Dialect,
@@ -65,18 +86,20 @@ export class CliRuntime implements ContainerRuntime {
    * "no such container" to a remove). Classified from this one call: a
    * failing command is never run again just to get its error.
    */
-  async cli(args: string[], options: { timeout?: number; allowFailure?: boolean; expected?: RegExp; what?: string; image?: string } = {}): Promise<CliResult> {
+  async cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
+    const stdin = options.input === undefined ? 'ignore' : await unlinkedFile(options.input);
     const result = await execa(this.binary, args, {
       reject: false,
-      env: this.env,
+      env: options.cliEnv ? { ...this.env, ...options.cliEnv } : this.env,
       extendEnv: false,
-      stdin: 'ignore',
+      stdin: stdin as 'ignore', // execa takes any descriptor; its types name only 0 and 3-9
       // Own process group: the terminal's Ctrl-C is cidx's to handle. Otherwise it also reaches
       // `docker run`, which forwards it to the container it just started and stops the service.
       detached: true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
-    });
+    }).finally(() => typeof stdin === 'number' && closeSync(stdin));
+    if (!result.failed) this.answered = true;
     const outcome: CliResult = {
       exitCode: result.exitCode ?? -1,
       stdout: typeof result.stdout === 'string' ? result.stdout : '',
@@ -94,6 +117,7 @@ export class CliRuntime implements ContainerRuntime {
         spawnError,
         timedOut: Boolean(result.timedOut),
         env: this.env,
+        answeredBefore: this.answered,
       });
     }
     return outcome;
@@ -173,7 +197,9 @@ export class CliRuntime implements ContainerRuntime {
   private async createOrRun(verb: string[], spec: ContainerSpec, ports: PortAssignment[], carried: VolumeMount[]): Promise<{ id: string }> {
     const args = [...verb, '--name', spec.name];
     for (const [key, value] of Object.entries(spec.labels)) args.push('--label', `${key}=${value}`);
-    for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
+    // Never `--env KEY=value`: argv is readable by every local user while `run` lasts.
+    const env = passEnv(spec.env, this.name);
+    args.push(...env.args);
     for (const port of ports) args.push('--publish', publishArg(port));
     for (const volume of [...spec.volumes, ...carried]) args.push('--volume', `${volume.source}:${volume.target}`);
     if (spec.network) {
@@ -182,7 +208,7 @@ export class CliRuntime implements ContainerRuntime {
     }
     args.push(spec.image, ...(spec.command ?? []));
     try {
-      const { stdout } = await this.cli(args, { what: `${verb[0] === 'create' ? 'creating' : 'starting'} ${spec.name}`, image: spec.image });
+      const { stdout } = await this.cli(args, { what: `${verb[0] === 'create' ? 'creating' : 'starting'} ${spec.name}`, image: spec.image, input: env.input, cliEnv: env.cliEnv });
       const id = stdout.trim().split('\n').pop()!.trim();
       return { id };
     } catch (error) {

@@ -17,6 +17,8 @@ export interface Failure {
   spawnError: string | undefined;
   timedOut: boolean;
   env: NodeJS.ProcessEnv;
+  /** The engine answered an earlier call of this command: unreachable now means it went away. */
+  answeredBefore?: boolean;
 }
 
 const PORT_PATTERNS = [
@@ -31,17 +33,65 @@ export function engineAddress(runtime: string, env: NodeJS.ProcessEnv): string {
   return env.DOCKER_HOST ?? (env.DOCKER_CONTEXT ? `context ${env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock');
 }
 
-export function classifyFailure(failure: Failure): CidxError {
-  const { runtime, stderr } = failure;
-  const text = stderr.trim();
-  // The engine's last meaningful lines, without the CLI's "Run 'docker run --help'" trailer.
-  const short = text
+/**
+ * Lines a `run` prints on the way to its error: pull progress (Docker and
+ * Podman), Podman's logged warnings (pull retries), the CLI's help trailer.
+ * They are never the error itself: a run that pulled and then hit a port
+ * conflict is a port conflict.
+ */
+const NOT_THE_ERROR = new RegExp(
+  [
+    String.raw`^unable to find image '.*' locally$`,
+    String.raw`^trying to pull \S+`,
+    String.raw`^\S+: pulling from \S+`,
+    String.raw`^[0-9a-f]{12}: (pulling fs layer|waiting|downloading|verifying checksum|download complete|extracting|pull complete|already exists)`,
+    String.raw`^digest: sha256:`,
+    String.raw`^status: (downloaded newer image|image is up to date) `,
+    String.raw`^(getting image source signatures|writing manifest to image destination|storing signatures)$`,
+    String.raw`^copying (blob|config) `,
+    String.raw`^time=".*" level=(debug|info|warning)`,
+    String.raw`^(DEBU|INFO|WARN)\[\d+\] `,
+    String.raw`^(run|see) '.*--help'`,
+  ].join('|'),
+  'i',
+);
+/** Where an engine's error starts: "docker: Error response from daemon: …", "Error: …". */
+const ERROR_START = /^(docker: |error response from daemon|error: |error )/i;
+/** The run had to pull (or tried to): its own error may be the registry's. */
+const PULLED = /^(unable to find image '.*' locally|trying to pull )/im;
+/** The engine's own words for a daemon it cannot reach. */
+const ENGINE_UNREACHABLE = /cannot connect to the docker daemon|error during connect|is the docker daemon running|cannot connect to podman|unable to connect to podman/i;
+/** Lower-level words that also fit a registry that cannot be reached. */
+const DIAL_FAILED = /connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i;
+const IMAGE_WORDS =
+  /pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|requested access to the resource is denied/i;
+/** A pulling run's error about fetching from a registry. */
+const REGISTRY_FETCH = /\/v2\/|registry|manifest|unauthorized|no such host|dial tcp|x509|tls|toomanyrequests/i;
+
+/**
+ * The engine's error, from the last line that starts one to the end, without
+ * the progress and warnings before it; the last three lines when no line
+ * starts like an error (Docker's "Cannot connect ..." does not).
+ */
+export function engineError(stderr: string): string[] {
+  const lines = stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line && !/^(run|see) '.*--help'/i.test(line))
-    .slice(-3)
-    .join(' ')
-    .slice(0, 600);
+    .filter((line) => line && !NOT_THE_ERROR.test(line));
+  let start = lines.length;
+  while (start > 0 && !ERROR_START.test(lines[start - 1]!)) start--;
+  return start > 0 ? lines.slice(start - 1) : lines.slice(-3);
+}
+
+export function classifyFailure(failure: Failure): CidxError {
+  const { runtime } = failure;
+  // Classified by the engine's error alone: pull progress earlier on says nothing about why the run failed.
+  const error = engineError(failure.stderr);
+  const text = error.join('\n');
+  const short = error.join(' ').slice(0, 600);
+  // `run` and `create` both pull a missing image: their failures may name it.
+  const isRun = createsContainer(failure);
+  const pulled = isRun && PULLED.test(failure.stderr);
 
   if (failure.spawnError === 'ENOENT') {
     return new CidxError('RUNTIME_UNAVAILABLE', `${runtime} is not installed: \`${failure.binary}\` was not found on PATH`);
@@ -51,18 +101,15 @@ export function classifyFailure(failure: Failure): CidxError {
       details: [short],
     });
   }
-  if (
-    failure.timedOut ||
-    /cannot connect to the docker daemon|error during connect|is the docker daemon running|cannot connect to podman|unable to connect to podman|connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i.test(text)
-  ) {
-    // An image pull that fails on DNS also says "no such host": tell the two apart by the command.
-    if (!(createsContainer(failure) && /pull|manifest|registry|image/i.test(text))) {
-      return new CidxError(
-        'RUNTIME_UNAVAILABLE',
-        `cannot reach the ${runtime} engine at ${engineAddress(runtime, failure.env)}${failure.timedOut ? ' (timed out)' : ''}`,
-        { details: short ? [short] : [] },
-      );
-    }
+  // "no such host" or a refused dial in a run's error may be the registry's, not the engine's.
+  const registryTrouble = isRun && (pulled || /pull|manifest|registry|image|\/v2\//i.test(text));
+  if (failure.timedOut || ENGINE_UNREACHABLE.test(text) || (DIAL_FAILED.test(text) && !registryTrouble)) {
+    const where = `the ${runtime} engine at ${engineAddress(runtime, failure.env)}`;
+    const how = failure.timedOut ? ' (timed out)' : '';
+    const details = short ? [short] : [];
+    // It answered earlier in this command: not a missing install but an engine that went away.
+    if (failure.answeredBefore) return new CidxError('ENGINE_UNAVAILABLE', `${where} stopped answering${how}: it answered earlier in this command`, { details });
+    return new CidxError('RUNTIME_UNAVAILABLE', `cannot reach ${where}${how}`, { details });
   }
   // Docker carves a /16 or /20 per network from a few default pools: about 30 networks in all.
   if (/non-overlapping IPv4 address pool|could not find free subnet|no available subnet/i.test(text)) {
@@ -76,15 +123,11 @@ export function classifyFailure(failure: Failure): CidxError {
     const name = failure.args[failure.args.indexOf('--name') + 1] ?? '?';
     return new NameConflictError(name, short);
   }
-  if (
-    createsContainer(failure) &&
-    /unable to find image|pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|trying to pull|requested access to the resource is denied/i.test(text)
-  ) {
+  if (isRun && (IMAGE_WORDS.test(text) || (pulled && REGISTRY_FETCH.test(text)))) {
     return new CidxError('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
   }
   return new CidxError('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
 }
-
 
 /** `run` and `create` both pull a missing image: their failures may name it. */
 function createsContainer(failure: Failure): boolean {

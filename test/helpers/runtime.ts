@@ -4,7 +4,7 @@
  * argument array to execa: no shell.
  */
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { eventually } from './net.js';
@@ -170,6 +170,8 @@ export interface RuntimeShim {
   runFinished(withinMs?: number): Promise<void>;
   /** Whether cidx has begun the call `firstCall` watches. */
   calledFirst(): Promise<boolean>;
+  /** With `engineGoneAfterFirstRun`: the calls answered as by a dead engine, one argv (space-joined) each. */
+  goneCalls(): Promise<string[]>;
 }
 
 export interface RuntimeShimOptions {
@@ -198,6 +200,16 @@ export interface RuntimeShimOptions {
    * `calledFirst` tells when it began. Later calls pass straight through.
    */
   firstCall?: { command: string; interrupt?: boolean; delay?: number };
+  /**
+   * Once the first `<runtime> run` has returned, every further call prints
+   * this on stderr and exits with `engineGoneExitCode` instead of reaching
+   * the engine: plays a daemon that died mid-apply, which cannot be arranged
+   * for one test without breaking its neighbours. Each such call appends its
+   * arguments as one line to `goneCallsFile`.
+   */
+  engineGoneAfterFirstRun?: string;
+  /** Exit status of the calls `engineGoneAfterFirstRun` answers. Default: 1. */
+  engineGoneExitCode?: number;
 }
 
 /**
@@ -215,8 +227,22 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
   // which holds the shim too unless cidx runs its CLIs in groups of their own.
   const interrupt = options.interruptFirstRunAfter === undefined ? [] : [`  (sleep ${options.interruptFirstRunAfter}; kill -INT -"$(ps -o pgid= -p "$PPID" | tr -d ' ')") &`];
   const delay = options.delayFirstRun === undefined ? [] : [`  sleep ${options.delayFirstRun}`];
-  const watched = interrupt.length > 0 || delay.length > 0;
-  const firstRun = watched ? [...interrupt, ...delay, `  '${real}' "$@"`, '  status=$?', `  : > '${finished}'`, '  exit $status'] : [];
+  const gone = path.join(dir, `${runtime}-engine-gone`);
+  const goneCalls = path.join(dir, `${runtime}-gone-calls`);
+  const goneAfter = options.engineGoneAfterFirstRun;
+  const markGone = goneAfter === undefined ? [] : [`  : > '${gone}'`];
+  const watched = interrupt.length > 0 || delay.length > 0 || goneAfter !== undefined;
+  const firstRun = watched ? [...interrupt, ...delay, `  '${real}' "$@"`, '  status=$?', ...markGone, `  : > '${finished}'`, '  exit $status'] : [];
+  const answerGone =
+    goneAfter === undefined
+      ? []
+      : [
+          `if [ -e '${gone}' ]; then`,
+          `  printf '%s\n' "$*" >> '${goneCalls}'`,
+          `  printf '%s' '${goneAfter.replace(/'/g, `'\\''`)}' >&2`,
+          `  exit ${options.engineGoneExitCode ?? 1}`,
+          'fi',
+        ];
   const networkFailure = options.failNetworkCreate ?? options.failFirstNetworkCreate;
   const failedOnce = path.join(dir, `${runtime}-network-create-failed`);
   const onlyOnce = options.failNetworkCreate === undefined ? ` && [ ! -e '${failedOnce}' ]` : '';
@@ -236,7 +262,7 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
           ...(firstCall.delay === undefined ? [] : [`  sleep ${firstCall.delay}`]),
           'fi',
         ];
-  const script = ['#!/bin/sh', ...failNetwork, ...onFirstCall, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
+  const script = ['#!/bin/sh', ...answerGone, ...failNetwork, ...onFirstCall, `if [ "$1" = run ] && [ ! -e '${marker}' ]; then`, `  : > '${marker}'`, ...firstRun, 'fi', `exec '${real}' "$@"`, ''].join('\n');
   await writeFile(path.join(dir, runtime), script, { mode: 0o755 });
   const waitFor = (file: string, what: string, withinMs: number) =>
     eventually(() => access(file).catch(() => Promise.reject(new Error(`${what} within ${withinMs} ms`))), withinMs, 10);
@@ -245,8 +271,12 @@ export async function runtimeShim(runtime: Runtime, dir: string, options: Runtim
     runStarted: (withinMs = 60_000) => waitFor(marker, `cidx did not call \`${runtime} run\``, withinMs),
     runFinished: (withinMs = 60_000) => waitFor(finished, `the first \`${runtime} run\` did not return`, withinMs),
     calledFirst: () => access(watchedCall).then(() => true, () => false),
+    async goneCalls() {
+      const text = await readFile(goneCalls, 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean);
+    },
     async runFinishedAt() {
-      if (!watched) throw new Error('runFinishedAt needs interruptFirstRunAfter or delayFirstRun');
+      if (!watched) throw new Error('runFinishedAt needs interruptFirstRunAfter, delayFirstRun or engineGoneAfterFirstRun');
       return (await stat(finished).catch(() => undefined))?.mtimeMs;
     },
   };

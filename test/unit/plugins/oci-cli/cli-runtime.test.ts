@@ -1,7 +1,7 @@
-import test from 'ava';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import test from 'ava';
 import { CidxError } from '../../../../core/errors.js';
 import { CliRuntime, publishArg } from '../../../../plugins/oci-cli/cli-runtime.js';
 import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
@@ -84,4 +84,35 @@ test('exec: an abort ends the call in flight and rejects with the reason', async
   } finally {
     await fake.remove();
   }
+});
+
+test('run hands env values over stdin and the CLI environment, never in its arguments', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cidx-env-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // A fake CLI that records what it was given: arguments, stdin, and the two variables of interest.
+  const fake = path.join(dir, 'docker');
+  await writeFile(
+    fake,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/argv'\ncat /dev/stdin > '${dir}/stdin'\nprintf '%s' "$PEM" > '${dir}/pem'\nprintf '%s' "$HOME" > '${dir}/home'\necho 0123abcd\n`,
+    { mode: 0o755 },
+  );
+  const runtime = new CliRuntime(dockerDialect, fake, { PATH: '/usr/bin:/bin', HOME: '/cidx-home' });
+  const secret = 'uniq-7f3a-secret';
+  const spec = {
+    name: 'cidx-x-svc',
+    image: 'img:1',
+    command: undefined,
+    env: { TOKEN: `${secret} = "$x" ü`, HOME: `/${secret}`, PEM: `line1\n${secret}\n` },
+    labels: {},
+    ports: [],
+    hostIp: '127.0.0.1',
+    volumes: [],
+  };
+  t.deepEqual(await runtime.run(spec, []), { id: '0123abcd' });
+  const argv = await readFile(path.join(dir, 'argv'), 'utf8');
+  t.false(argv.includes(secret), argv);
+  t.is(argv, ['run', '-d', '--name', 'cidx-x-svc', '--env-file', '/dev/stdin', '--env', 'PEM', 'img:1', ''].join('\n'));
+  t.is(await readFile(path.join(dir, 'stdin'), 'utf8'), `TOKEN=${secret} = "$x" ü\nHOME=/${secret}\n`);
+  t.is(await readFile(path.join(dir, 'pem'), 'utf8'), `line1\n${secret}\n`);
+  t.is(await readFile(path.join(dir, 'home'), 'utf8'), '/cidx-home', "the service's HOME does not reach the CLI's environment");
 });

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { CidxError } from '../../../../core/errors.js';
 import { NameConflictError, PortRefusedError } from '../../../../core/runtime.js';
-import { classifyFailure, engineAddress, type Failure } from '../../../../plugins/oci-cli/failures.js';
+import { classifyFailure, engineAddress, engineError, type Failure } from '../../../../plugins/oci-cli/failures.js';
 import { fixtureJson } from '../../helpers/fixtures.js';
 
 interface Captured {
@@ -152,3 +152,65 @@ for (const [key, runtime] of [['dockerPoolsExhausted', 'docker'], ['podmanPoolsE
     t.regex(error.hint ?? '', /default-address-pools.*default_subnet_pools/);
   });
 }
+
+// A run that pulled and then failed: the pull's progress says nothing about why.
+const afterPull: Array<[string, 'docker' | 'podman', string, RegExp]> = [
+  ['dockerPortAllocatedAfterPull', 'docker', 'PORT_REFUSED', /Bind for 127\.0\.0\.1:38122 failed: port is already allocated$/],
+  ['podmanAddressInUseAfterPull', 'podman', 'PORT_REFUSED', /127\.0\.0\.1:38123: bind: address already in use$/],
+  ['dockerBadMountAfterPull', 'docker', 'RUNTIME_COMMAND', /^docker: Error response from daemon: invalid volume specification: .*mount path must be absolute$/],
+  ['podmanBadMountAfterPull', 'podman', 'RUNTIME_COMMAND', /^Error: invalid container path "relative\/path", must be an absolute path$/],
+  ['dockerStartFailedAfterPull', 'docker', 'RUNTIME_COMMAND', /^docker: Error response from daemon: failed to create shim task: .*no such file or directory: unknown$/],
+  ['podmanStartFailedAfterPull', 'podman', 'RUNTIME_COMMAND', /^Error: runc: runc create failed: .*command that was not found$/],
+  ['dockerNoNetwork', 'docker', 'RUNTIME_COMMAND', /^docker: Error response from daemon: network ec-nosuch-net not found$/],
+  ['podmanNoNetwork', 'podman', 'RUNTIME_COMMAND', /^Error: unable to find network with name or ID ec-nosuch-net: network not found$/],
+];
+for (const [key, runtime, code, final] of afterPull) {
+  test(`${key}: ${code} from the engine's final error, not IMAGE_UNAVAILABLE from the pull before it`, (t) => {
+    const error = classifyFailure(failure(key, runtime, { image: 'localhost:5055/ec-pull/test:1', what: 'starting ec-cap' }));
+    t.is(error.code as string, code);
+    const shown = code === 'PORT_REFUSED' ? error.message.replace(/^host port \d+ is not available: /, '') : error.details.join(' ');
+    t.regex(shown, final);
+    t.notRegex(shown, /Pulling from|Trying to pull|Copying blob|Storing signatures|Status: Downloaded|--help/, 'the pull progress is not the error');
+  });
+}
+
+for (const [key, runtime] of [['dockerManifestUnknown', 'docker'], ['podmanManifestUnknown', 'podman']] as const) {
+  test(`${key}: a registry that does not have the image is IMAGE_UNAVAILABLE`, (t) => {
+    const error = classifyFailure(failure(key, runtime, { image: 'localhost:5055/ec-pull/nosuch:1' }));
+    t.is(error.code, 'IMAGE_UNAVAILABLE');
+    t.regex(error.details.join(' '), /manifest unknown$/);
+  });
+}
+
+const gone: Array<[string, 'docker' | 'podman']> = [
+  ['dockerEngineGoneInspect', 'docker'],
+  ['dockerEngineGoneRun', 'docker'],
+  ['podmanEngineGone', 'podman'],
+];
+for (const [key, runtime] of gone) {
+  test(`${key}: ENGINE_UNAVAILABLE when the engine answered earlier in the command, RUNTIME_UNAVAILABLE when it never did`, (t) => {
+    const before = classifyFailure(failure(key, runtime, { answeredBefore: true }));
+    t.is(before.code, 'ENGINE_UNAVAILABLE');
+    t.is(before.exitCode, 1);
+    t.is(before.message, `the ${runtime} engine at unix:///nonexistent stopped answering: it answered earlier in this command`);
+    t.regex(before.hint ?? '', /still running/);
+    t.is(classifyFailure(failure(key, runtime)).code, 'RUNTIME_UNAVAILABLE');
+  });
+}
+
+test('a timeout after the engine answered is ENGINE_UNAVAILABLE too, said so', (t) => {
+  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, env: {}, answeredBefore: true });
+  t.is(error.code, 'ENGINE_UNAVAILABLE');
+  t.is(error.message, 'the docker engine at unix:///var/run/docker.sock stopped answering (timed out): it answered earlier in this command');
+});
+
+test("engineError: from the last line that starts an error, without Podman's logged warnings", (t) => {
+  t.deepEqual(engineError(ERRORS.podmanMissingLocalhostImage!.stderr), [
+    'Error: initializing source docker://localhost/nosuch:1: pinging container registry localhost: Get "https://localhost/v2/": dial tcp 127.0.0.1:443: connect: connection refused',
+  ]);
+  t.deepEqual(engineError(ERRORS.podmanUnreachable!.stderr), [
+    'Error: unable to connect to Podman socket: Get "http://d/v4.3.1/libpod/_ping": dial tcp 127.0.0.1:1: connect: connection refused',
+  ]);
+  t.deepEqual(engineError('Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?\n'), ['Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?']);
+  t.deepEqual(engineError('WARN[0000] some warning\nError: it broke\n  and why\n'), ['Error: it broke', 'and why']);
+});

@@ -1,0 +1,93 @@
+/**
+ * How a service's environment reaches `docker run` / `podman run` without
+ * any value appearing in an argv: every local user can read a process's
+ * argv (`ps`, /proc/PID/cmdline) for as long as it runs, and a `run` that
+ * pulls runs for minutes.
+ *
+ * Values go in an env file the CLI reads from its stdin (`--env-file
+ * /dev/stdin`). Node gives a child a socket, not a pipe, for stdin, and
+ * /dev/stdin cannot be opened on a socket (ENXIO); a named pipe would block
+ * the CLI's open once cidx closed its end. So stdin is a file: 0600, in a
+ * 0700 directory in RAM (/dev/shm where there is one), unlinked before the
+ * CLI starts, so no name leads to it and the memory goes with the last
+ * descriptor. Both CLIs read that format the same
+ * way (checked on Docker CLI 28 and Podman 4.3): one `NAME=value` per line,
+ * the value taken verbatim after the first `=` (quotes, `$`, `#`, spaces and
+ * further `=` kept), leading blanks of the line dropped, `#` lines skipped.
+ * It cannot carry a line break or a trailing carriage return, a name with
+ * blanks or a leading `#` (Docker refuses it), nor a line over 64 KiB (Go's
+ * line scanner). Those few variables go as `--env NAME` with the value in the
+ * CLI's own environment instead, which carries any value; but the CLI reads
+ * its environment too, so a name that steers it (HOME, PATH, DOCKER_HOST, a
+ * proxy, ...) cannot go that way and is refused rather than put in an argv.
+ */
+import { constants, openSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CidxError } from '../../core/errors.js';
+
+export interface PassedEnv {
+  /** Arguments for `run`: `--env-file /dev/stdin`, `--env NAME`; never a value. */
+  args: string[];
+  /** The env file, for the CLI's stdin; undefined when there is none. */
+  input: string | undefined;
+  /** Variables to add to the CLI's own environment (only for `--env NAME`). */
+  cliEnv: Record<string, string>;
+}
+
+/** Go's bufio.Scanner stops at 64 KiB a line; stay clear of it. */
+const MAX_LINE_BYTES = 60 * 1024;
+
+/**
+ * Names the engine CLI, its Go runtime, the dynamic linker or ssh (remote
+ * engines) read from their own environment. Podman expands `--env NAME*` from
+ * its environment, so a `*` is no plain name either.
+ */
+const STEERS_CLI =
+  /^(HOME|PATH|USER|LOGNAME|SHELL|TMPDIR|TZ|LANG|LANGUAGE|NOTIFY_SOCKET|REGISTRY_AUTH_FILE|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK|GOROOT)$|^(DOCKER|CONTAINER|CONTAINERS|PODMAN|BUILDAH|BUILDKIT|STORAGE|XDG|LD|SSH|LC|DBUS|_CONTAINERS|GCONV|MALLOC)_|^(HTTPS?|NO|ALL|FTP)_PROXY$|\*/i;
+
+/** True when the env file carries this variable exactly. */
+export function fitsEnvFile(name: string, value: string): boolean {
+  return /^[^\s#][^\s]*$/.test(name) && !/[\r\n]/.test(value) && Buffer.byteLength(`${name}=${value}`) < MAX_LINE_BYTES;
+}
+
+export function passEnv(env: Record<string, string>, runtime: string): PassedEnv {
+  const lines: string[] = [];
+  const args: string[] = [];
+  const cliEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (fitsEnvFile(name, value)) {
+      lines.push(`${name}=${value}`);
+      continue;
+    }
+    if (STEERS_CLI.test(name)) {
+      throw new CidxError('CONFIG_INVALID', `env ${name}: this value cannot be handed to ${runtime} without showing it to every local user`, {
+        details: [
+          `a value with a line break (or a name with blanks) can only reach ${runtime} through its own environment,`,
+          `where ${name} would change what ${runtime} itself does; cidx never puts a value in a command line.`,
+        ],
+        hint: 'Use another variable name, or put the value in a file the container reads (a volume) and pass its path.',
+      });
+    }
+    args.push('--env', name);
+    cliEnv[name] = value;
+  }
+  if (lines.length) args.unshift('--env-file', '/dev/stdin');
+  return { args, input: lines.length ? `${lines.join('\n')}\n` : undefined, cliEnv };
+}
+
+/**
+ * A read descriptor of a file holding `content`, for a child's stdin; the
+ * file has no name left when this resolves. The caller closes the descriptor.
+ */
+export async function unlinkedFile(content: string): Promise<number> {
+  const dir = await mkdtemp(path.join('/dev/shm', 'cidx-')).catch(() => mkdtemp(path.join(tmpdir(), 'cidx-')));
+  try {
+    const file = path.join(dir, 'env');
+    await writeFile(file, content, { mode: 0o600, flag: 'wx' });
+    return openSync(file, constants.O_RDONLY);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
