@@ -37,15 +37,18 @@ export interface BenchOptions {
   projects: number;
   /** Services of the one project the wide scenario applies. Default: 30, at most 100. */
   services: number;
+  /** CIDX_PARALLEL for the capped side of the wide scenario. Default: cidx's own default. */
+  parallel: number | undefined;
   /** Default: cold, noop, port, scale (wide only when asked for). */
   only: Scenario[];
 }
 
-const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--services N] [--only cold,noop,port,scale,wide]
+const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--services N] [--parallel N] [--only cold,noop,port,scale,wide]
   --runs N        runs per timed measure, median reported (default 5)
   --runtime R     docker, podman or both (default both)
   --projects N    projects applied at once by the scale test, 1-100 (default 20)
   --services N    services of the one project the wide test applies, 1-100 (default 30)
+  --parallel N    the wide test's cap on services created at once, 1-100 (default: cidx's)
   --only LIST     comma-separated subset of cold,noop,port,scale,wide (default cold,noop,port,scale)`;
 
 class UsageError extends Error {}
@@ -59,6 +62,7 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
       runtime: { type: 'string', default: 'both' },
       projects: { type: 'string', default: '20' },
       services: { type: 'string', default: '30' },
+      parallel: { type: 'string' },
       only: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,6 +82,7 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
     runtimes: values.runtime === 'both' ? ['docker', 'podman'] : [values.runtime as Runtime],
     projects: integer('projects', values.projects, 1, 100),
     services: integer('services', values.services, 1, 100),
+    parallel: values.parallel === undefined ? undefined : integer('parallel', values.parallel, 1, 100),
     only: SCENARIOS.filter((scenario) => only.includes(scenario)),
   };
 }
@@ -137,7 +142,7 @@ async function benchRuntime(sandbox: Sandbox, runtime: Runtime, options: BenchOp
     if (results.scale) rows.push(...scaleRows(runtime, results.scale));
   }
   if (options.only.includes('wide')) {
-    results.wide = await attempt('wide', () => measureWide(sandbox, runtime, options.runs, options.services));
+    results.wide = await attempt('wide', () => measureWide(sandbox, runtime, options.runs, options.services, options.parallel));
     if (results.wide) rows.push(...wideRows(runtime, results.wide));
   }
   return { results, rows };

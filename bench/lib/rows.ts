@@ -119,7 +119,7 @@ export function wideRows(runtime: Runtime, wide: WideResult): Row[] {
   return [
     {
       runtime,
-      measure: `wide cold apply, ${wide.services} services (capped vs uncapped)`,
+      measure: `wide cold apply, ${wide.services} services (cap ${wide.cap ?? 'default'} vs none)`,
       cidx: cell(wide.capped),
       baseline: cell(wide.uncapped),
       ratio: times(value),

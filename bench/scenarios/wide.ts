@@ -15,7 +15,9 @@ import { unhealthyServices } from './cold.js';
 
 export interface WideResult {
   services: number;
-  /** CIDX_PARALLEL unset: cidx's default cap. */
+  /** CIDX_PARALLEL of the capped side; null for cidx's default. */
+  cap: number | null;
+  /** CIDX_PARALLEL unset (or `cap`): cidx's default cap. */
   capped: Samples;
   /** CIDX_PARALLEL=0: every service of the level at once. */
   uncapped: Samples;
@@ -32,12 +34,13 @@ export function wideConfigText(count: number): string {
   return `export default ${JSON.stringify({ services }, null, 2)};\n`;
 }
 
-export async function measureWide(sandbox: Sandbox, runtime: Runtime, runs: number, count: number): Promise<WideResult> {
-  const result: WideResult = { services: count, capped: newSamples(), uncapped: newSamples() };
+/** `cap`: CIDX_PARALLEL for the capped side; undefined for cidx's default. */
+export async function measureWide(sandbox: Sandbox, runtime: Runtime, runs: number, count: number, cap?: number): Promise<WideResult> {
+  const result: WideResult = { services: count, cap: cap ?? null, capped: newSamples(), uncapped: newSamples() };
   const project = sandbox.createProject(`wide-${count}-${runtime}`, { configText: wideConfigText(count) });
   type Side = { name: 'capped' | 'uncapped'; env: Record<string, string> };
   const sides: Side[] = [
-    { name: 'capped', env: {} },
+    { name: 'capped', env: cap === undefined ? {} : { CIDX_PARALLEL: String(cap) } },
     { name: 'uncapped', env: { CIDX_PARALLEL: '0' } },
   ];
   for (let run = 1; run <= runs; run++) {
