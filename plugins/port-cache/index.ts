@@ -4,6 +4,7 @@
  * and restarts. The cache is only ever a request: the runtime's inspect output
  * is what cidx reports, so a stale cache can cost a fallback, never a wrong URL.
  */
+import path from 'node:path';
 import type { PortCandidate } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { pickBinding } from '../../core/reconcile/report.js';
@@ -24,8 +25,9 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
       let loaded: Promise<CachedPorts> | undefined;
       // An untrusted cache dir (someone else could edit it) is not used: the ports are then chosen afresh.
       const fileFor = (projectId: string) => {
-        const dir = options.dir ?? privateCacheDir('ports').dir;
-        return dir === undefined ? undefined : cacheFile(dir, projectId);
+        if (options.dir !== undefined) return cacheFile(options.dir, projectId);
+        const ports = privateCacheDir('ports').dir; // cacheFile adds the ports/ part itself
+        return ports === undefined ? undefined : cacheFile(path.dirname(ports), projectId);
       };
 
       hooks.requestPorts.tapPromise({ name: NAME, stage: -10 }, async (requests, context) => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { down, up, type Stack } from '../../api/index.js';
 import { hasCode, isCidxError, type CidxError } from '../../core/errors.js';
+import { volumeName } from '../../core/project.js';
 import { httpGet } from '../helpers/net.js';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { projectContainers, projectNetworks, projectVolumes, RUNTIMES, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
@@ -88,9 +89,9 @@ for (const runtime of RUNTIMES) {
 
   test(`${runtime}: stack.down({ volumes: true }) removes the containers and the named volumes`, withProject, { services: { web: http('data', { volumes: { data: '/data' } }) } }, async (t, project) => {
     const stack = await up({ cwd: project.root, runtime });
-    t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-web-data`]);
+    t.deepEqual(await projectVolumes(runtime, project.id), [volumeName(project, 'web', 'data')]);
     const removed = await stack.down({ volumes: true });
-    t.deepEqual(removed, { containers: [`cidx-${project.id}-web`], volumes: [`cidx-${project.id}-web-data`] });
+    t.deepEqual(removed, { containers: [`cidx-${project.id}-web`], volumes: [volumeName(project, 'web', 'data')] });
     t.deepEqual(await projectContainers(runtime, project.id), []);
     t.deepEqual(await projectVolumes(runtime, project.id), []);
   });

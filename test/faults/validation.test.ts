@@ -6,6 +6,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import type { ProjectReport } from '../../core/model.js';
+import { volumeName } from '../../core/project.js';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { service, STACK_LINE } from '../helpers/reports.js';
 import { projectContainers, projectVolumes, RUNTIMES, TEST_IMAGE } from '../helpers/runtime.js';
@@ -133,7 +134,7 @@ for (const runtime of RUNTIMES) {
     t.like(ctor, { state: 'running', healthy: true });
     t.deepEqual(ctor.ports.map((port) => [port.name, port.preferred]).sort(), [['hasOwnProperty', null], ['toString', null]], 'no preference inherited from Object');
     t.like(service(report, 'toString'), { state: 'running', healthy: true });
-    t.deepEqual(await projectVolumes(runtime, project.id), [`cidx-${project.id}-constructor-valueOf`]);
+    t.deepEqual(await projectVolumes(runtime, project.id), [volumeName(project, 'constructor', 'valueOf')]);
 
     const vars = await project.cidx(['env', '--format', 'json', '--runtime', runtime]);
     t.is(vars.exitCode, 0, vars.describe());
