@@ -31,7 +31,7 @@ export const podmanDialect: Dialect = {
     hints: {
       RUNTIME_UNAVAILABLE: 'Install Docker or Podman, start its daemon, or choose one with `--runtime docker|podman`.',
       ENGINE_UNAVAILABLE:
-        'Check that the engine is still running (`podman info`, `systemctl status podman.socket` for a remote one), then run `cidx apply` again: it picks up where this one stopped.',
+        'Check that the engine is still running (`podman info`), then run `cidx apply` again: it picks up where this one stopped.',
       RUNTIME_PERMISSION: 'Use rootless Podman, or run cidx as a user who may open the Podman socket.',
       NETWORK_POOL_EXHAUSTED:
         'Remove networks nothing uses (`cidx prune`, `podman network prune`), or give the engine more, smaller pools: ' +
