@@ -33,10 +33,13 @@ export const errorRegistry = Object.freeze({
     exitCode: ExitCode.usage,
     hint: 'Nothing needs setting up: run `cidx apply` in the project.',
   },
-  /** The engine never answered in this command: not installed, daemon not running, wrong DOCKER_HOST. */
+  /**
+   * The engine never answered in this command: not installed, daemon not running, a wrong remote address.
+   * The hints below are engine-neutral: a runtime's dialect supplies its engine's own at classification time.
+   */
   RUNTIME_UNAVAILABLE: {
     exitCode: ExitCode.failure,
-    hint: 'Install Docker or Podman, start its daemon, or choose one with `--runtime docker|podman`.',
+    hint: 'Install a container engine and start it, or choose another runtime with `--runtime <name>`.',
   },
   /**
    * The engine answered earlier in this command, then stopped: a daemon that died or was restarted
@@ -44,22 +47,20 @@ export const errorRegistry = Object.freeze({
    */
   ENGINE_UNAVAILABLE: {
     exitCode: ExitCode.failure,
-    hint: 'Check that the engine is still running (`docker info`, `podman info`, `systemctl status docker`), then run `cidx apply` again: it picks up where this one stopped.',
+    hint: 'Check that the engine is still running, then run `cidx apply` again: it picks up where this one stopped.',
   },
   RUNTIME_PERMISSION: {
     exitCode: ExitCode.failure,
-    hint: 'Add your user to the `docker` group (then log in again), or use rootless Podman.',
+    hint: 'Give your user access to the engine\'s socket, or use a rootless engine.',
   },
   RUNTIME_COMMAND: { exitCode: ExitCode.failure },
   NETWORK_POOL_EXHAUSTED: {
     exitCode: ExitCode.failure,
-    hint:
-      'Remove networks nothing uses (`cidx prune`, `docker network prune`, `podman network prune`), or give the engine more, smaller pools: ' +
-      '`default-address-pools` in /etc/docker/daemon.json (e.g. {"base":"10.201.0.0/16","size":24}), `default_subnet_pools` in containers.conf for Podman.',
+    hint: 'Remove networks nothing uses (`cidx prune`), or give the engine more, smaller address pools in its configuration.',
   },
   IMAGE_UNAVAILABLE: {
     exitCode: ExitCode.failure,
-    hint: 'Check the image name and tag, your network, and `docker login`/`podman login` for private registries.',
+    hint: 'Check the image name and tag, your network, and the engine\'s registry login for private registries.',
   },
   PORT_REFUSED: {
     exitCode: ExitCode.failure,

@@ -33,8 +33,15 @@ export interface ProjectContext {
 }
 
 export interface RuntimeRequest extends ProjectContext {
-  /** 'auto', 'docker', 'podman', or a third-party runtime's name. */
+  /** 'auto', or the name of a runtime a runtime plugin provides. */
   requested: string;
+  /**
+   * Runtimes that declined this request, in the order asked: a runtime plugin
+   * adds its runtime's name when it was probed for `auto` and did not answer,
+   * or when another name was asked for. The core's "no runtime" error lists
+   * them, so it needs to know no engine. Undefined: nobody is collecting.
+   */
+  tried?: string[];
 }
 
 export interface SpecContext extends ProjectContext {

@@ -20,7 +20,7 @@ export {
   type ReportContext,
 } from './hooks.js';
 export type * from './model.js';
-export { type ContainerRuntime, type ExecOptions, type ExecResult, type RuntimeDescription, PortRefusedError, NameConflictError } from './runtime.js';
+export { type ContainerRuntime, type RuntimeCapabilities, type ExecOptions, type ExecResult, type RuntimeDescription, PortRefusedError, NameConflictError } from './runtime.js';
 export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { validateConfig } from './config/validate.js';

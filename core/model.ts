@@ -36,7 +36,7 @@ export type ContainerState =
 /** A container as the runtime reports it, with cidx's labels decoded. */
 export interface ObservedContainer {
   id: string;
-  /** Name without Docker's leading slash. */
+  /** Name without the leading slash some engines' inspect output adds. */
   name: string;
   /** Value of the `io.cidx.service` label. */
   service: string;
@@ -49,12 +49,12 @@ export interface ObservedContainer {
   exitCode: number | undefined;
   /** ISO time of the last start, when the runtime reports one. */
   startedAt: string | undefined;
-  /** Published TCP ports; empty until a Docker container runs. */
+  /** Published TCP ports; empty until the container runs on an engine that publishes only at start. */
   ports: PortBinding[];
   labels: Record<string, string>;
   /**
    * True when the runtime chose the host ports and may choose different ones
-   * on the next start (Docker does; Podman pins them at create).
+   * on the next start (an engine that picks ports at start does; one that pins them at create does not).
    */
   ephemeralPorts?: boolean;
   /** The container's address on its network, when it has one (reachable from the host only with a local engine). */
@@ -89,7 +89,7 @@ export interface ContainerSpec {
   volumes: VolumeMount[];
   /**
    * The project's own network, on which every service is reachable from the
-   * others by its service name (as in docker compose). Undefined: the
+   * others by its service name (as in compose). Undefined: the
    * runtime's default network.
    */
   network?: { name: string; aliases: string[] } | undefined;

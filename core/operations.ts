@@ -95,7 +95,7 @@ async function removeProject(session: Session, withVolumes: boolean): Promise<Do
   await session.hooks.beforeDown.promise(session);
   const containers = await session.runtime.listProject(session.project.id);
   if (containers.length) await session.runtime.remove(containers.map((container) => container.id));
-  await session.runtime.removeNetwork?.(networkName(session.project));
+  if (session.runtime.capabilities.networks) await session.runtime.removeNetwork!(networkName(session.project));
   let volumes: string[] = [];
   if (withVolumes) {
     volumes = await session.runtime.listVolumes(volumePrefix(session.project));

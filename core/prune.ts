@@ -5,7 +5,7 @@
  * - Ownership is proven by labels, not guessed: a container or volume is
  *   considered only when it carries this machine's host name and this user's
  *   uid (`io.cidx.host`, `io.cidx.user`). Another user's projects on a shared
- *   engine, another machine's (a shared DOCKER_HOST, a devcontainer, WSL) and
+ *   engine, another machine's (a shared remote engine, a devcontainer, WSL) and
  *   those of cidx versions that recorded no owner are kept, and said so.
  * - A path that cannot be read is not a path that is gone: a root counts as
  *   gone only when it does not exist while its parent directory does and can
@@ -39,7 +39,7 @@ export interface ProjectResources {
 export async function inventory(runtime: ContainerRuntime): Promise<ProjectResources[]> {
   const [containers, volumes] = await Promise.all([
     runtime.listAll(),
-    runtime.inspectVolumes ? runtime.inspectVolumes('cidx-') : runtime.listVolumes('cidx-').then((names) => names.map((name): VolumeInfo => ({ name, labels: {} }))),
+    runtime.capabilities.labelledVolumes ? runtime.inspectVolumes!('cidx-') : runtime.listVolumes('cidx-').then((names) => names.map((name): VolumeInfo => ({ name, labels: {} }))),
   ]);
   const byId = new Map<string, ProjectResources>();
   const entry = (id: string) => {
@@ -258,7 +258,7 @@ async function removeUnderLock(
     const ids = project.containers.filter((container) => entry.containers.includes(container.name)).map((container) => container.id);
     if (ids.length) await runtime.remove(ids);
     if (entry.volumes.length) await runtime.removeVolumes(entry.volumes);
-    if (ids.length) await runtime.removeNetwork?.(networkName({ id: project.projectId }));
+    if (ids.length && runtime.capabilities.networks) await runtime.removeNetwork!(networkName({ id: project.projectId }));
     return entry;
   } finally {
     await release();

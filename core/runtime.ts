@@ -1,20 +1,25 @@
 /**
  * The contract a runtime plugin implements. The core drives containers only
- * through this interface, so Docker, Podman or a third party's OCI CLI plug in
- * the same way (see `resolveRuntime` in hooks.ts).
+ * through this interface, so every engine, built in or a third party's, plugs
+ * in the same way (see `resolveRuntime` in hooks.ts).
  */
 import { CidxError } from './errors.js';
 import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from './model.js';
 
 export interface ContainerRuntime {
-  /** Short name shown to users and in `--json`: 'docker', 'podman', … */
+  /** Short name shown to users and in `--json`: the name a config's `runtime` asks for. */
   readonly name: string;
   /**
    * Host at which published ports are reachable from this machine, when it is
-   * not the binding's own address (a remote engine via DOCKER_HOST). Undefined
-   * for a local engine.
+   * not the binding's own address (a remote engine the CLI reaches through its
+   * host variable). Undefined for a local engine.
    */
   readonly engineHost: string | undefined;
+  /**
+   * Which optional parts of this contract the runtime provides, declared up
+   * front: the core checks these, never whether a method happens to exist.
+   */
+  readonly capabilities: RuntimeCapabilities;
 
   /**
    * Every container of the project, found by the `io.cidx.project` label.
@@ -63,16 +68,16 @@ export interface ContainerRuntime {
   listVolumes(prefix: string): Promise<string[]>;
   removeVolumes(names: string[]): Promise<void>;
   /**
-   * Creates a named volume carrying `labels` (owner and project, for `prune`);
+   * With `capabilities.labelledVolumes`: creates a named volume carrying `labels` (owner and project, for `prune`);
    * one that exists already is left as it is. Without it, volumes are made
    * implicitly by `run` and carry no labels, so `prune` never deletes them.
    */
   createVolume?(name: string, labels: Record<string, string>): Promise<void>;
-  /** Named volumes whose name starts with `prefix`, with their labels (volumes made by earlier cidx versions have none). */
+  /** With `capabilities.labelledVolumes`: named volumes whose name starts with `prefix`, with their labels (volumes made by earlier cidx versions have none). */
   inspectVolumes?(prefix: string): Promise<VolumeInfo[]>;
-  /** Creates the network if it does not exist yet (labels mark it as the project's). */
+  /** With `capabilities.networks`: creates the network if it does not exist yet (labels mark it as the project's). */
   ensureNetwork?(name: string, labels: Record<string, string>): Promise<void>;
-  /** Removes the network; a network still in use by others is left alone. */
+  /** With `capabilities.networks`: removes the network; a network still in use by others is left alone. */
   removeNetwork?(name: string): Promise<void>;
   /** The last `tail` lines of a container's output (stdout and stderr). */
   logs(id: string, tail: number): Promise<string>;
@@ -86,10 +91,22 @@ export interface ContainerRuntime {
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** The runtime's own HEALTHCHECK status, if the image defines one and the runtime runs it. */
   healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined>;
-  /** Streams a container's logs to this process's stdout/stderr (`cidx logs`); resolves with the CLI's exit code. */
+  /** With `capabilities.streamLogs`: streams a container's logs to this process's stdout/stderr (`cidx logs`); resolves with the CLI's exit code. */
   streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
-  /** Facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
+  /** With `capabilities.describe`: facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
+}
+
+/** The optional parts of `ContainerRuntime` a runtime provides; each `true` promises the methods named. */
+export interface RuntimeCapabilities {
+  /** `ensureNetwork` and `removeNetwork`: services reach each other by name on a project network. Without: the engine's default network. */
+  readonly networks: boolean;
+  /** `createVolume` and `inspectVolumes`: named volumes carry owner labels, so `prune` can prove they are cidx's. Without: unlabelled volumes `prune` never deletes. */
+  readonly labelledVolumes: boolean;
+  /** `streamLogs`: `cidx logs` streams (and follows). Without: the last lines from `logs`. */
+  readonly streamLogs: boolean;
+  /** `describe`: `cidx doctor` reports versions and where the engine listens. */
+  readonly describe: boolean;
 }
 
 export interface ExecOptions {

@@ -47,15 +47,24 @@ export function requestedRuntime(flag: string | undefined, configured: string): 
 export async function openSession(options: SessionOptions): Promise<Session> {
   const session = await openProjectSession(options);
   const requested = requestedRuntime(options.runtime, session.config.runtime);
-  const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested });
-  if (!runtime) {
-    throw new CidxError(
-      'RUNTIME_UNAVAILABLE',
-      requested === 'auto' ? 'no container runtime answered (tried docker, then podman)' : `no plugin provides the runtime "${requested}"`,
-      requested === 'auto' ? {} : { hint: 'Built in: docker, podman, auto. Other names need a runtime plugin in the config\'s `plugins`.' },
-    );
-  }
+  const tried: string[] = [];
+  const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested, tried });
+  if (!runtime) throw noRuntime(requested, tried);
   return { ...session, runtime };
+}
+
+/** Says what was tried: the names come from the runtime plugins (`request.tried`), the core knows none. */
+function noRuntime(requested: string, tried: string[]): CidxError {
+  const names = [...new Set(tried)];
+  if (requested === 'auto') {
+    const message = names.length ? `no container runtime answered (tried ${names.join(', then ')})` : 'no runtime plugin takes part in `runtime: \'auto\'`';
+    const hint = names.length ? `Install ${names.join(' or ')}, start its daemon, or choose one with \`--runtime ${names.join('|')}\`.` : undefined;
+    return new CidxError('RUNTIME_UNAVAILABLE', message, hint ? { hint } : {});
+  }
+  const known = names.length ? `Available: ${[...names, 'auto'].join(', ')}. ` : '';
+  return new CidxError('RUNTIME_UNAVAILABLE', `no plugin provides the runtime "${requested}"`, {
+    hint: `${known}Other names need a runtime plugin in the config's \`plugins\`.`,
+  });
 }
 
 /** Config loaded, plugins applied, `configResolved` run; no runtime chosen yet. */

@@ -11,8 +11,8 @@ import { portCache } from './port-cache/index.js';
 import { preferredPortFallback } from './preferred-port-fallback/index.js';
 
 export { dockerRuntime, podmanRuntime, portCache, preferredPortFallback, healthCheck };
-export type { DockerRuntimeOptions } from './docker-runtime/index.js';
-export type { PodmanRuntimeOptions } from './podman-runtime/index.js';
+export { dockerDialect, type DockerRuntimeOptions } from './docker-runtime/index.js';
+export { podmanDialect, type PodmanRuntimeOptions } from './podman-runtime/index.js';
 export type { PortCacheOptions } from './port-cache/index.js';
 
 /** A fresh instance of every built-in plugin, with default options: the list the CLI and `up()` apply. */

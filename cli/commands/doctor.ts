@@ -32,7 +32,7 @@ export async function doctor(context: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const configCheck = await checkConfig(context);
   const session = await cliProjectSession(context, 'doctor', { ignoreConfig: true });
-  const resolved = await Promise.all(['docker', 'podman'].map((name) => checkRuntime(session, name)));
+  const resolved = await Promise.all((await runtimeNames(session)).map((name) => checkRuntime(session, name)));
   const runtimes = resolved.map(({ check }) => check);
   checks.push(...runtimes, configCheck, await checkCache());
   const project = configCheck.facts?.project as ProjectIdentity | undefined;
@@ -60,11 +60,22 @@ export async function doctor(context: CommandContext): Promise<number> {
   return checks.some((check) => check.severity === 'problem') ? ExitCode.failure : ExitCode.ok;
 }
 
+/**
+ * The runtimes the plugins provide, in the order `auto` tries them: asked for
+ * no runtime at all, each runtime plugin declines and names its own
+ * (`request.tried`). The doctor knows no engine of its own.
+ */
+async function runtimeNames(session: ProjectSession): Promise<string[]> {
+  const tried: string[] = [];
+  await session.hooks.resolveRuntime.promise({ ...session, requested: '', tried });
+  return [...new Set(tried)];
+}
+
 async function checkRuntime(session: ProjectSession, name: string): Promise<{ check: Check; runtime?: ContainerRuntime }> {
   try {
     const runtime = await session.hooks.resolveRuntime.promise({ ...session, requested: name });
-    if (!runtime?.describe) return { check: { name, ok: false, severity: 'problem', detail: 'no plugin can describe this runtime' } };
-    const info: RuntimeDescription = await runtime.describe();
+    if (!runtime?.capabilities.describe) return { check: { name, ok: false, severity: 'problem', detail: 'no plugin can describe this runtime' } };
+    const info: RuntimeDescription = await runtime.describe!();
     const mode = info.rootless === undefined ? '' : info.rootless ? ', rootless' : ', rootful';
     return {
       check: {

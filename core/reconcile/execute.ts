@@ -38,7 +38,7 @@ const LOG_TAIL = 20;
 /**
  * Services created, started or recreated at once per apply (CIDX_PARALLEL,
  * default 4; 0 for no limit). Engines serialise much of this work anyway
- * (Podman on its lock, Docker on network and port set-up): thirty `run`s at
+ * (on a lock, or on network and port set-up): thirty `run`s at
  * once only queue inside the engine, each holding a CLI process and memory.
  */
 const DEFAULT_PARALLEL = 4;
@@ -70,11 +70,11 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   const notes: string[] = [];
   const network = desired.find((service) => service.spec.network)?.spec.network;
   let onDefaultNetwork = false;
-  if (network && runtime.ensureNetwork && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
+  if (network && runtime.capabilities.networks && steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'start')) {
     try {
-      await runtime.ensureNetwork(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root, ...ownerLabels() });
+      await runtime.ensureNetwork!(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root, ...ownerLabels() });
     } catch (error) {
-      // Docker's default pools hold about 30 networks. Any number of projects side by side
+      // An engine's default pools may hold only a few dozen networks. Any number of projects side by side
       // matters more than names between services: run on the default network, and say so.
       if (!hasCode(error, 'NETWORK_POOL_EXHAUSTED')) throw error;
       onDefaultNetwork = true;
@@ -227,7 +227,7 @@ class NotYetPublished extends Error {
 }
 
 /**
- * One inspect for every container of the level. Docker publishes ports only
+ * One inspect for every container of the level. Some engines publish ports only
  * once a container runs, so retry briefly (no fixed sleep) while a running
  * container still lacks a binding; stop as soon as all are known or exited.
  */

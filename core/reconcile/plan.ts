@@ -68,7 +68,7 @@ function stepFor(service: DesiredService, container: ObservedContainer | undefin
   if (container.configHash !== service.hash) {
     return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };
   }
-  // Starting would let the runtime pick new host ports (Docker does); a new
+  // Starting would let the runtime pick new host ports (an engine that picks them at start does); a new
   // container asks for the remembered ones instead, so URLs stay put.
   const keepPorts = container.ephemeralPorts === true && service.spec.ports.length > 0;
   switch (container.state) {

@@ -1,6 +1,6 @@
 /**
  * Replaces a service's container without ever leaving the service with none,
- * or losing a volume. As docker compose does, the replacement is made first,
+ * or losing a volume. As compose does, the replacement is made first,
  * under a temporary name: image present (pulled if need be) and the spec
  * accepted by the engine, before the old container is touched. Then the swap:
  * stop the old one, start the new one (negotiating host ports as a create

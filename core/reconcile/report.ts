@@ -5,9 +5,9 @@ import type { ContainerRuntime } from '../runtime.js';
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
 
 /**
- * Picks the binding to connect to. Docker < 27 may give the IPv4 and IPv6
- * bindings of one port different host ports (moby#42442): prefer the one on
- * the configured address, then IPv4.
+ * Picks the binding to connect to. Some engine versions give the IPv4 and
+ * IPv6 bindings of one port different host ports: prefer the one on the
+ * configured address, then IPv4.
  */
 export function pickBinding(bindings: PortBinding[], container: number, hostIp: string): PortBinding | undefined {
   const candidates = bindings.filter((binding) => binding.container === container);
@@ -50,7 +50,7 @@ export function portReports(
   });
 }
 
-/** True when every declared port has a published host port: Docker shows them only once running. */
+/** True when every declared port has a published host port: an engine that publishes at start shows them only once running. */
 export function portsPublished(service: DesiredService, container: ObservedContainer): boolean {
   return service.spec.ports.every(({ container: port }) => pickBinding(container.ports, port, service.spec.hostIp) !== undefined);
 }

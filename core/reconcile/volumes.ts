@@ -65,7 +65,7 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
     const sharing = all.filter((other) => other.legacy === entry.legacy);
     if (sharing.length > 1) notes.push(sharedLegacyNote(entry.legacy, sharing, runtime.name));
   }
-  if (runtime.createVolume) {
+  if (runtime.capabilities.labelledVolumes) {
     const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, [LABELS.service]: entry.service, ...ownerLabels() });
     await Promise.all(toCreate.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
   }

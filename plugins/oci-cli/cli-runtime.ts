@@ -1,8 +1,8 @@
 /**
- * A ContainerRuntime over a Docker-compatible CLI. Docker and Podman share
- * argument syntax for everything cidx does; their differences (see
- * shared/RUNTIMES.md) live in `Dialect`. This is a library the two runtime
- * plugins use, not a plugin: it taps no hook.
+ * A ContainerRuntime over an OCI engine's CLI. The engines cidx knows share
+ * argument syntax for everything cidx does; their differences live in a
+ * `Dialect` (dialect.ts), never in a branch here. This is a library runtime
+ * plugins use (published as `cidx/oci-cli`), not a plugin: it taps no hook.
  *
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
@@ -11,24 +11,14 @@ import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } fr
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
-import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
+import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeCapabilities, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
+import type { Dialect } from './dialect.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
-import { classifyFailure, engineAddress } from './failures.js';
+import { classifyFailure } from './failures.js';
 
-export interface Dialect {
-  /** 'docker' or 'podman': the binary and the name users see. */
-  name: string;
-  /**
-   * `ps --format json` describes containers fully (Podman): list in one call
-   * instead of `ps` plus `inspect`. Podman serialises concurrent calls on its
-   * lock, so one call beats two in parallel.
-   */
-  listsWithPsJson?: boolean;
-  /** Host at which published ports live when the engine is remote (DOCKER_HOST, CONTAINER_HOST). */
-  engineHost(env: NodeJS.ProcessEnv): string | undefined;
-}
+export type { Dialect } from './dialect.js';
 
 export interface CliOptions {
   /** Kill the call after this long. Default: no limit (calls that change something). */
@@ -58,16 +48,14 @@ const QUERY_TIMEOUT_MS = 30_000;
 /** Node's timers overflow past this (about 24.8 days) and fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const PROJECT_LABEL = LABELS.project;
-/**
- * Podman picks a free subnet by listing the host's interfaces; one removed
- * meanwhile (another project's network going away) fails the create with
- * Go's "route ip+net: no such network interface". Asking again succeeds.
- */
-const INTERFACE_VANISHED = /no such network interface/i;
+/** A call the dialect calls transient is asked again this many times, 50 ms apart and doubling. */
+const RETRIES = 4;
 
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
   readonly engineHost: string | undefined;
+  /** Every optional part of the contract: networks, labelled volumes, streamed logs, `doctor` facts. */
+  readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true });
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
   private answered = false;
 
@@ -87,6 +75,17 @@ export class CliRuntime implements ContainerRuntime {
    * failing command is never run again just to get its error.
    */
   async cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+    const { retries } = this.dialect;
+    if (!retries) return this.cliOnce(args, options);
+    return pRetry(() => this.cliOnce(args, options), {
+      retries: RETRIES,
+      minTimeout: 50,
+      factor: 2,
+      shouldRetry: ({ error }) => isCidxError(error) && retries(args, error),
+    });
+  }
+
+  private async cliOnce(args: string[], options: CliOptions): Promise<CliResult> {
     const { execa } = await import('execa'); // lazy: execa costs ~30 ms to load and `--help` needs none of it
     const stdin = options.input === undefined ? 'ignore' : await unlinkedFile(options.input);
     const result = await execa(this.binary, args, {
@@ -95,7 +94,7 @@ export class CliRuntime implements ContainerRuntime {
       extendEnv: false,
       stdin: stdin as 'ignore', // execa takes any descriptor; its types name only 0 and 3-9
       // Own process group: the terminal's Ctrl-C is cidx's to handle. Otherwise it also reaches
-      // `docker run`, which forwards it to the container it just started and stops the service.
+      // the CLI's `run`, which may forward it to the container it just started and stop the service.
       detached: true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
     }).finally(() => typeof stdin === 'number' && closeSync(stdin));
@@ -107,18 +106,21 @@ export class CliRuntime implements ContainerRuntime {
     };
     if (result.failed && !options.allowFailure && !options.expected?.test(outcome.stderr)) {
       const spawnError = (result as { code?: string }).code ?? (result.cause as NodeJS.ErrnoException | undefined)?.code;
-      throw classifyFailure({
-        runtime: this.name,
-        binary: this.binary,
-        args,
-        what: options.what ?? `${this.name} ${args[0]}`,
-        image: options.image,
-        stderr: outcome.stderr || (result.message ?? ""),
-        spawnError,
-        timedOut: Boolean(result.timedOut),
-        env: this.env,
-        answeredBefore: this.answered,
-      });
+      throw classifyFailure(
+        {
+          runtime: this.name,
+          binary: this.binary,
+          args,
+          what: options.what ?? `${this.name} ${args[0]}`,
+          image: options.image,
+          stderr: outcome.stderr || (result.message ?? ''),
+          spawnError,
+          timedOut: Boolean(result.timedOut),
+          address: this.dialect.engineAddress(this.env),
+          answeredBefore: this.answered,
+        },
+        this.dialect.errors,
+      );
     }
     return outcome;
   }
@@ -198,7 +200,7 @@ export class CliRuntime implements ContainerRuntime {
     const args = [...verb, '--name', spec.name];
     for (const [key, value] of Object.entries(spec.labels)) args.push('--label', `${key}=${value}`);
     // Never `--env KEY=value`: argv is readable by every local user while `run` lasts.
-    const env = passEnv(spec.env, this.name);
+    const env = passEnv(spec.env, this.name, this.dialect.cliEnvNames);
     args.push(...env.args);
     for (const port of ports) args.push('--publish', publishArg(port));
     for (const volume of [...spec.volumes, ...carried]) args.push('--volume', `${volume.source}:${volume.target}`);
@@ -258,7 +260,7 @@ export class CliRuntime implements ContainerRuntime {
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
     const args = ['volume', 'create'];
     for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
-    // Docker answers an existing name with success, Podman with "already exists": both mean done.
+    // An engine answers an existing name with success or with "already exists": both mean done.
     await this.cli([...args, name], { what: `creating volume ${name}`, expected: /already exists/i });
   }
 
@@ -276,12 +278,7 @@ export class CliRuntime implements ContainerRuntime {
     for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
     // Exists already (an earlier apply, or a concurrent one): that is the goal. No time limit, like
     // every call that changes something: under load an engine sets networks up one at a time.
-    await pRetry(() => this.cli([...args, name], { what: `creating network ${name}`, expected: /already exists|network with name .* exists|in use/i }), {
-      retries: 4,
-      minTimeout: 50,
-      factor: 2,
-      shouldRetry: ({ error }) => isCidxError(error) && INTERFACE_VANISHED.test(error.details.join('\n')),
-    });
+    await this.cli([...args, name], { what: `creating network ${name}`, expected: /already exists|network with name .* exists|in use/i });
   }
 
   async removeNetwork(name: string): Promise<void> {
@@ -296,8 +293,8 @@ export class CliRuntime implements ContainerRuntime {
 
   /**
    * Not through `cli()`: a probe must be cut short, by its time limit or by
-   * Ctrl-C. Killing the `docker exec` / `podman exec` client ends the wait,
-   * but not the command in the container (neither CLI passes the signal on
+   * Ctrl-C. Killing the CLI's `exec` client ends the wait, but not the
+   * command in the container (the CLIs cidx knows do not pass the signal on
    * to an exec session): a probe that hangs keeps its process there until it
    * ends by itself or the container stops.
    */
@@ -329,22 +326,18 @@ export class CliRuntime implements ContainerRuntime {
   }
 
   async describe(): Promise<RuntimeDescription> {
-    // `podman info` counts images and containers under Podman's lock, so it waits behind
+    // An engine's `info` may count images and containers under its lock, so it waits behind
     // whatever else the engine is doing: give it the same budget as any other query.
     const [client, info] = await Promise.all([
       this.cli(['version', '--format', '{{.Client.Version}}'], { allowFailure: true, timeout: QUERY_TIMEOUT_MS }),
       this.cli(['info', '--format', '{{json .}}'], { timeout: QUERY_TIMEOUT_MS, what: `asking ${this.name} for engine info` }),
     ]);
-    const parsed = JSON.parse(info.stdout || '{}') as Record<string, any>;
-    // Docker: ServerVersion, SecurityOptions ["name=rootless"]; Podman: version.Version, host.security.rootless.
-    const serverVersion: string | undefined = parsed.ServerVersion ?? parsed.version?.Version;
-    const rootless: boolean | undefined =
-      parsed.host?.security?.rootless ?? (Array.isArray(parsed.SecurityOptions) ? parsed.SecurityOptions.some((o: string) => o.includes('rootless')) : undefined);
+    const { serverVersion, rootless } = this.dialect.parseInfo(JSON.parse(info.stdout || '{}') as Record<string, any>);
     return {
       clientVersion: client.stdout.trim() || undefined,
       serverVersion,
       rootless,
-      endpoint: engineAddress(this.name, this.env),
+      endpoint: this.dialect.engineAddress(this.env),
     };
   }
 
@@ -354,7 +347,7 @@ export class CliRuntime implements ContainerRuntime {
   }
 }
 
-/** `127.0.0.1::6333` (runtime-chosen, works on both; Podman rejects `0:6333`) or `127.0.0.1:6333:6333`. */
+/** `127.0.0.1::6333` (runtime-chosen; some engines reject `0:6333`) or `127.0.0.1:6333:6333`. */
 export function publishArg(port: PortAssignment): string {
   const ip = port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
   return `${ip}:${port.hostPort ?? ''}:${port.container}/tcp`;

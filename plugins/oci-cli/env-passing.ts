@@ -1,5 +1,5 @@
 /**
- * How a service's environment reaches `docker run` / `podman run` without
+ * How a service's environment reaches the engine CLI's `run` without
  * any value appearing in an argv: every local user can read a process's
  * argv (`ps`, /proc/PID/cmdline) for as long as it runs, and a `run` that
  * pulls runs for minutes.
@@ -10,16 +10,17 @@
  * the CLI's open once cidx closed its end. So stdin is a file: 0600, in a
  * 0700 directory in RAM (/dev/shm where there is one), unlinked before the
  * CLI starts, so no name leads to it and the memory goes with the last
- * descriptor. Both CLIs read that format the same
- * way (checked on Docker CLI 28 and Podman 4.3): one `NAME=value` per line,
+ * descriptor. The OCI CLIs read that format the same
+ * way (checked on the two built-in engines' CLIs): one `NAME=value` per line,
  * the value taken verbatim after the first `=` (quotes, `$`, `#`, spaces and
  * further `=` kept), leading blanks of the line dropped, `#` lines skipped.
  * It cannot carry a line break or a trailing carriage return, a name with
  * blanks or a leading `#` (Docker refuses it), nor a line over 64 KiB (Go's
  * line scanner). Those few variables go as `--env NAME` with the value in the
  * CLI's own environment instead, which carries any value; but the CLI reads
- * its environment too, so a name that steers it (HOME, PATH, DOCKER_HOST, a
- * proxy, ...) cannot go that way and is refused rather than put in an argv.
+ * its environment too, so a name that steers it (HOME, PATH, a proxy, the
+ * engine's own host variable: the dialect's `cliEnvNames`) cannot go that way
+ * and is refused rather than put in an argv.
  */
 import { constants, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -40,19 +41,20 @@ export interface PassedEnv {
 const MAX_LINE_BYTES = 60 * 1024;
 
 /**
- * Names the engine CLI, its Go runtime, the dynamic linker or ssh (remote
- * engines) read from their own environment. Podman expands `--env NAME*` from
- * its environment, so a `*` is no plain name either.
+ * Names any engine CLI reads from its own environment: the process's basics,
+ * a Go runtime's, the dynamic linker's, ssh's (remote engines), proxies.
+ * Each engine's own variables come from its dialect (`cliEnvNames`).
  */
 const STEERS_CLI =
-  /^(HOME|PATH|USER|LOGNAME|SHELL|TMPDIR|TZ|LANG|LANGUAGE|NOTIFY_SOCKET|REGISTRY_AUTH_FILE|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK|GOROOT)$|^(DOCKER|CONTAINER|CONTAINERS|PODMAN|BUILDAH|BUILDKIT|STORAGE|XDG|LD|SSH|LC|DBUS|_CONTAINERS|GCONV|MALLOC)_|^(HTTPS?|NO|ALL|FTP)_PROXY$|\*/i;
+  /^(HOME|PATH|USER|LOGNAME|SHELL|TMPDIR|TZ|LANG|LANGUAGE|NOTIFY_SOCKET|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK|GOROOT)$|^(XDG|LD|SSH|LC|DBUS|GCONV|MALLOC)_|^(HTTPS?|NO|ALL|FTP)_PROXY$/i;
 
 /** True when the env file carries this variable exactly. */
 export function fitsEnvFile(name: string, value: string): boolean {
   return /^[^\s#][^\s]*$/.test(name) && !/[\r\n]/.test(value) && Buffer.byteLength(`${name}=${value}`) < MAX_LINE_BYTES;
 }
 
-export function passEnv(env: Record<string, string>, runtime: string): PassedEnv {
+/** `runtime` names the engine in messages; `cliEnvNames` are the names its CLI reads besides the shared ones. */
+export function passEnv(env: Record<string, string>, runtime: string, cliEnvNames?: RegExp): PassedEnv {
   const lines: string[] = [];
   const args: string[] = [];
   const cliEnv: Record<string, string> = {};
@@ -61,7 +63,7 @@ export function passEnv(env: Record<string, string>, runtime: string): PassedEnv
       lines.push(`${name}=${value}`);
       continue;
     }
-    if (STEERS_CLI.test(name)) {
+    if (STEERS_CLI.test(name) || cliEnvNames?.test(name)) {
       throw new CidxError('CONFIG_INVALID', `env ${name}: this value cannot be handed to ${runtime} without showing it to every local user`, {
         details: [
           `a value with a line break (or a name with blanks) can only reach ${runtime} through its own environment,`,

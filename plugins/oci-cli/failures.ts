@@ -2,8 +2,9 @@
  * Turns a failed CLI call into the error a user can act on. The engine's own
  * words are kept in the message; the class and code decide exit status and hint.
  */
-import { CidxError } from '../../core/errors.js';
+import { CidxError, type CidxErrorOptions, type ErrorCode } from '../../core/errors.js';
 import { NameConflictError, PortRefusedError } from '../../core/runtime.js';
+import type { EngineErrors } from './dialect.js';
 
 export interface Failure {
   runtime: string;
@@ -16,7 +17,8 @@ export interface Failure {
   stderr: string;
   spawnError: string | undefined;
   timedOut: boolean;
-  env: NodeJS.ProcessEnv;
+  /** Where the CLI sends its calls (the dialect's `engineAddress`), for messages about an unreachable engine. */
+  address: string;
   /** The engine answered an earlier call of this command: unreachable now means it went away. */
   answeredBefore?: boolean;
 }
@@ -27,15 +29,10 @@ const PORT_PATTERNS = [
   /port (\d+) is already (?:allocated|in use)/i,
 ];
 
-/** Engine address the CLI talks to, for messages about an unreachable daemon. */
-export function engineAddress(runtime: string, env: NodeJS.ProcessEnv): string {
-  if (runtime === 'podman') return env.CONTAINER_HOST ?? 'the local Podman engine';
-  return env.DOCKER_HOST ?? (env.DOCKER_CONTEXT ? `context ${env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock');
-}
-
 /**
- * Lines a `run` prints on the way to its error: pull progress (Docker and
- * Podman), Podman's logged warnings (pull retries), the CLI's help trailer.
+ * Lines a `run` prints on the way to its error: pull progress (both
+ * progress formats Go engines print), logged warnings (pull retries), the
+ * CLI's help trailer.
  * They are never the error itself: a run that pulled and then hit a port
  * conflict is a port conflict.
  */
@@ -55,12 +52,14 @@ const NOT_THE_ERROR = new RegExp(
   ].join('|'),
   'i',
 );
-/** Where an engine's error starts: "docker: Error response from daemon: …", "Error: …". */
-const ERROR_START = /^(docker: |error response from daemon|error: |error )/i;
+/** Where an engine's error starts: "Error response from daemon: …", "Error: …"; a dialect adds its CLI's own prefix. */
+const ERROR_START = /^(error response from daemon|error: |error )/i;
 /** The run had to pull (or tried to): its own error may be the registry's. */
 const PULLED = /^(unable to find image '.*' locally|trying to pull )/im;
-/** The engine's own words for a daemon it cannot reach. */
-const ENGINE_UNREACHABLE = /cannot connect to the docker daemon|error during connect|is the docker daemon running|cannot connect to podman|unable to connect to podman/i;
+/** Words any Go engine client uses for a daemon it cannot reach; a dialect adds its own (`errors.unreachable`). */
+const ENGINE_UNREACHABLE = /error during connect/i;
+/** A socket the user may not use; a dialect adds its socket's own words (`errors.permissionDenied`). */
+const PERMISSION_DENIED = /connect: permission denied/i;
 /** Lower-level words that also fit a registry that cannot be reached. */
 const DIAL_FAILED = /connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i;
 const IMAGE_WORDS =
@@ -71,49 +70,58 @@ const REGISTRY_FETCH = /\/v2\/|registry|manifest|unauthorized|no such host|dial 
 /**
  * The engine's error, from the last line that starts one to the end, without
  * the progress and warnings before it; the last three lines when no line
- * starts like an error (Docker's "Cannot connect ..." does not).
+ * starts like an error (some engines' "Cannot connect ..." does not).
  */
-export function engineError(stderr: string): string[] {
+export function engineError(stderr: string, errorStart?: RegExp): string[] {
   const lines = stderr
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !NOT_THE_ERROR.test(line));
   let start = lines.length;
-  while (start > 0 && !ERROR_START.test(lines[start - 1]!)) start--;
+  const starts = (line: string) => ERROR_START.test(line) || Boolean(errorStart?.test(line));
+  while (start > 0 && !starts(lines[start - 1]!)) start--;
   return start > 0 ? lines.slice(start - 1) : lines.slice(-3);
 }
 
-export function classifyFailure(failure: Failure): CidxError {
-  const { runtime } = failure;
+/**
+ * The shared rules, after the dialect's own `classify` (when it has one);
+ * the dialect's words widen the unreachable and permission rules, and its
+ * hints replace the registry's engine-neutral ones.
+ */
+export function classifyFailure(failure: Failure, engine: EngineErrors = {}): CidxError {
+  const { runtime, address } = failure;
   // Classified by the engine's error alone: pull progress earlier on says nothing about why the run failed.
-  const error = engineError(failure.stderr);
+  const error = engineError(failure.stderr, engine.errorStart);
   const text = error.join('\n');
   const short = error.join(' ').slice(0, 600);
   // `run` and `create` both pull a missing image: their failures may name it.
   const isRun = createsContainer(failure);
   const pulled = isRun && PULLED.test(failure.stderr);
+  const fail = (code: ErrorCode, message: string, options: CidxErrorOptions = {}) =>
+    new CidxError(code, message, engine.hints?.[code] === undefined ? options : { hint: engine.hints[code], ...options });
 
   if (failure.spawnError === 'ENOENT') {
-    return new CidxError('RUNTIME_UNAVAILABLE', `${runtime} is not installed: \`${failure.binary}\` was not found on PATH`);
+    return fail('RUNTIME_UNAVAILABLE', `${runtime} is not installed: \`${failure.binary}\` was not found on PATH`);
   }
-  if (/permission denied.*(docker daemon socket|docker\.sock|podman\.sock)|connect: permission denied/i.test(text)) {
-    return new CidxError('RUNTIME_PERMISSION', `permission denied on the ${runtime} socket (${engineAddress(runtime, failure.env)})`, {
-      details: [short],
-    });
+  const own = engine.classify?.(failure, error);
+  if (own) return own;
+  if (PERMISSION_DENIED.test(text) || engine.permissionDenied?.test(text)) {
+    return fail('RUNTIME_PERMISSION', `permission denied on the ${runtime} socket (${address})`, { details: [short] });
   }
   // "no such host" or a refused dial in a run's error may be the registry's, not the engine's.
   const registryTrouble = isRun && (pulled || /pull|manifest|registry|image|\/v2\//i.test(text));
-  if (failure.timedOut || ENGINE_UNREACHABLE.test(text) || (DIAL_FAILED.test(text) && !registryTrouble)) {
-    const where = `the ${runtime} engine at ${engineAddress(runtime, failure.env)}`;
+  const unreachable = ENGINE_UNREACHABLE.test(text) || Boolean(engine.unreachable?.test(text));
+  if (failure.timedOut || unreachable || (DIAL_FAILED.test(text) && !registryTrouble)) {
+    const where = `the ${runtime} engine at ${address}`;
     const how = failure.timedOut ? ' (timed out)' : '';
     const details = short ? [short] : [];
     // It answered earlier in this command: not a missing install but an engine that went away.
-    if (failure.answeredBefore) return new CidxError('ENGINE_UNAVAILABLE', `${where} stopped answering${how}: it answered earlier in this command`, { details });
-    return new CidxError('RUNTIME_UNAVAILABLE', `cannot reach ${where}${how}`, { details });
+    if (failure.answeredBefore) return fail('ENGINE_UNAVAILABLE', `${where} stopped answering${how}: it answered earlier in this command`, { details });
+    return fail('RUNTIME_UNAVAILABLE', `cannot reach ${where}${how}`, { details });
   }
-  // Docker carves a /16 or /20 per network from a few default pools: about 30 networks in all.
+  // Engines carve each network's subnet from a few default pools: a few dozen networks in all.
   if (/non-overlapping IPv4 address pool|could not find free subnet|no available subnet/i.test(text)) {
-    return new CidxError('NETWORK_POOL_EXHAUSTED', `${runtime} has no address range left for another network`, { details: [short] });
+    return fail('NETWORK_POOL_EXHAUSTED', `${runtime} has no address range left for another network`, { details: [short] });
   }
   if (/port is already allocated|address already in use/i.test(text)) {
     const port = PORT_PATTERNS.map((pattern) => pattern.exec(text)?.[1]).find(Boolean);
@@ -124,9 +132,9 @@ export function classifyFailure(failure: Failure): CidxError {
     return new NameConflictError(name, short);
   }
   if (isRun && (IMAGE_WORDS.test(text) || (pulled && REGISTRY_FETCH.test(text)))) {
-    return new CidxError('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
+    return fail('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
   }
-  return new CidxError('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
+  return fail('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
 }
 
 /** `run` and `create` both pull a missing image: their failures may name it. */

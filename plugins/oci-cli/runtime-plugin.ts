@@ -1,29 +1,41 @@
 /**
- * The plugin shape both CLI runtimes share: claim a request for this runtime
- * by name outright, and an `auto` request when the engine answers.
+ * The plugin shape every CLI runtime shares: claim a request for this
+ * runtime by name outright, and an `auto` request when the engine answers.
+ * A request it declines records the runtime's name (`request.tried`), so the
+ * core can say what was tried without knowing any engine.
  */
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
-import { CliRuntime, type Dialect } from './cli-runtime.js';
+import { CliRuntime } from './cli-runtime.js';
+import type { Dialect } from './dialect.js';
 
 export interface CliRuntimePluginOptions {
-  /** Plugin name, used as the tap name. */
-  name: string;
+  /** Plugin name, used as the tap name. Default: `<dialect name>-runtime`. */
+  name?: string;
   dialect: Dialect;
   /** Binary to run. Default: the dialect's name, from PATH. */
-  binary: string | undefined;
-  /** Order among runtimes for `auto`: lower is tried first. */
-  stage: number;
+  binary?: string | undefined;
+  /** Order among runtimes for `auto` (hook stage): lower is tried first. Default: 100, after the built-ins. */
+  stage?: number;
+  /** Takes part in `runtime: 'auto'`: probed when no runtime before it answered. Default: true. */
+  auto?: boolean;
+  /** The environment the CLI runs with. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export function cliRuntimePlugin({ name, dialect, binary, stage }: CliRuntimePluginOptions): CidxPlugin {
+export function cliRuntimePlugin({ dialect, binary, env, name = `${dialect.name}-runtime`, stage = 100, auto = true }: CliRuntimePluginOptions): CidxPlugin {
   return definePlugin({
     name,
     apply(hooks) {
       hooks.resolveRuntime.tapPromise({ name, stage }, async (request) => {
-        if (request.requested !== dialect.name && request.requested !== 'auto') return undefined;
-        const runtime = new CliRuntime(dialect, binary);
+        const byName = request.requested === dialect.name;
+        if (!byName && !(auto && request.requested === 'auto')) {
+          if (request.requested !== 'auto') request.tried?.push(dialect.name);
+          return undefined;
+        }
+        const runtime = new CliRuntime(dialect, binary, env);
         // Asked by name: no probe; the first real call reports an unreachable engine with its reason.
-        if (request.requested === dialect.name) return runtime;
+        if (byName) return runtime;
+        request.tried?.push(dialect.name);
         return (await runtime.answers()) ? runtime : undefined;
       });
     },

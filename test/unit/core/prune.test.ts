@@ -67,6 +67,8 @@ function engine(containers: ObservedContainer[], volumes: VolumeInfo[]): { runti
   const calls: Calls = { removed: [], removedVolumes: [] };
   const runtime: ContainerRuntime = {
     ...inertRuntime(),
+    // Declared, not probed: the core calls inspectVolumes and removeNetwork only for a runtime that says it has them.
+    capabilities: { networks: true, labelledVolumes: true, streamLogs: false, describe: false },
     listAll: async () => containers,
     inspectVolumes: async () => volumes,
     remove: async (ids) => void calls.removed.push(...ids),

@@ -54,6 +54,7 @@ export function inertRuntime(engineHost?: string): ContainerRuntime {
   return {
     name: 'fake',
     engineHost,
+    capabilities: { networks: false, labelledVolumes: false, streamLogs: false, describe: false },
     listProject: refuse,
     listAll: refuse,
     inspect: refuse,

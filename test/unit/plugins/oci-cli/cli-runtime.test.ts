@@ -116,3 +116,51 @@ test('run hands env values over stdin and the CLI environment, never in its argu
   t.is(await readFile(path.join(dir, 'pem'), 'utf8'), `line1\n${secret}\n`);
   t.is(await readFile(path.join(dir, 'home'), 'utf8'), '/cidx-home', "the service's HOME does not reach the CLI's environment");
 });
+
+/** A fake CLI that fails its first `fails` calls with `stderr`, then succeeds; it counts its calls in `<dir>/calls`. */
+async function flakyCli(t: import('ava').ExecutionContext, fails: number, stderr: string): Promise<{ binary: string; calls: () => Promise<number> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cidx-flaky-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const binary = path.join(dir, 'cli');
+  await writeFile(
+    binary,
+    `#!/bin/sh\necho x >> '${dir}/calls'\nn=$(wc -l < '${dir}/calls')\nif [ "$n" -le ${fails} ]; then echo '${stderr}' >&2; exit 125; fi\necho ok\n`,
+    { mode: 0o755 },
+  );
+  return { binary, calls: async () => (await readFile(path.join(dir, 'calls'), 'utf8')).split('\n').filter(Boolean).length };
+}
+
+test("podman's dialect asks `network create` again when an interface vanished under it; docker's does not", async (t) => {
+  const vanished = 'Error: netavark: route ip+net: no such network interface';
+  const podman = await flakyCli(t, 2, vanished);
+  await new CliRuntime(podmanDialect, podman.binary, { PATH: '/usr/bin:/bin' }).ensureNetwork('net', {});
+  t.is(await podman.calls(), 3, 'two failures, then the create that worked');
+
+  const docker = await flakyCli(t, 2, vanished);
+  const error = await t.throwsAsync(new CliRuntime(dockerDialect, docker.binary, { PATH: '/usr/bin:/bin' }).ensureNetwork('net', {}));
+  t.is((error as CidxError).code, 'RUNTIME_COMMAND');
+  t.is(await docker.calls(), 1, 'no retry without the dialect saying so');
+});
+
+test('a dialect retries only the commands it names: the same words from another command fail at once', async (t) => {
+  const flaky = await flakyCli(t, 1, 'Error: no such network interface');
+  await t.throwsAsync(new CliRuntime(podmanDialect, flaky.binary, { PATH: '/usr/bin:/bin' }).removeVolumes(['v']));
+  t.is(await flaky.calls(), 1);
+});
+
+test('describe parses `info` with the dialect: each engine its own shape', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cidx-info-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const fake = (name: string, info: unknown) => {
+    const binary = path.join(dir, name);
+    return writeFile(binary, `#!/bin/sh\nif [ "$1" = info ]; then echo '${JSON.stringify(info)}'; else echo 1.2.3; fi\n`, { mode: 0o755 }).then(() => binary);
+  };
+  const docker = new CliRuntime(dockerDialect, await fake('docker', { ServerVersion: '20.10.24', SecurityOptions: ['name=seccomp', 'name=rootless'] }), {});
+  t.deepEqual(await docker.describe(), { clientVersion: '1.2.3', serverVersion: '20.10.24', rootless: true, endpoint: 'unix:///var/run/docker.sock' });
+  const podman = new CliRuntime(podmanDialect, await fake('podman', { version: { Version: '4.3.1' }, host: { security: { rootless: false } } }), { CONTAINER_HOST: 'ssh://vm' });
+  t.deepEqual(await podman.describe(), { clientVersion: '1.2.3', serverVersion: '4.3.1', rootless: false, endpoint: 'ssh://vm' });
+});
+
+test('a CliRuntime declares every optional capability up front', (t) => {
+  t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { networks: true, labelledVolumes: true, streamLogs: true, describe: true });
+});

@@ -6,6 +6,9 @@
 import { closeSync, fstatSync, readFileSync } from 'node:fs';
 import test from 'ava';
 import { fitsEnvFile, passEnv, unlinkedFile } from '../../../../plugins/oci-cli/env-passing.js';
+import type { Dialect } from '../../../../plugins/oci-cli/dialect.js';
+import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
+import { podmanDialect } from '../../../../plugins/podman-runtime/index.js';
 
 const SECRET = 's3cr3t-Ω';
 
@@ -40,18 +43,31 @@ test('what the env file format cannot carry exactly', (t) => {
   t.true(fitsEnvFile('PATH', 'anything=goes "here" $X'));
 });
 
-for (const name of ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'CONTAINER_HOST', 'XDG_RUNTIME_DIR', 'TMPDIR', 'HTTP_PROXY', 'https_proxy', 'LD_PRELOAD', 'GODEBUG', 'SSH_AUTH_SOCK', 'FOO*']) {
-  test(`a multi-line value named ${name} is refused (CONFIG_INVALID): it would steer the CLI`, (t) => {
-    const error = t.throws(() => passEnv({ [name]: `a\n${SECRET}` }, 'podman'));
+// Shared names steer every engine's CLI; the others are the dialect's own (`cliEnvNames`).
+const steering: Array<[string, Dialect | undefined]> = [
+  ...['PATH', 'HOME', 'XDG_RUNTIME_DIR', 'TMPDIR', 'HTTP_PROXY', 'https_proxy', 'LD_PRELOAD', 'GODEBUG', 'SSH_AUTH_SOCK'].map((name): [string, undefined] => [name, undefined]),
+  ['DOCKER_HOST', dockerDialect],
+  ['DOCKER_CONFIG', dockerDialect],
+  ['CONTAINER_HOST', podmanDialect],
+  ['FOO*', podmanDialect],
+];
+for (const [name, dialect] of steering) {
+  test(`a multi-line value named ${name} is refused (CONFIG_INVALID): it would steer the ${dialect?.name ?? 'any'} CLI`, (t) => {
+    const error = t.throws(() => passEnv({ [name]: `a\n${SECRET}` }, dialect?.name ?? 'podman', dialect?.cliEnvNames));
     t.is((error as { code?: string }).code, 'CONFIG_INVALID');
     t.notRegex(`${error?.message} ${(error as { details?: string[] }).details?.join(' ')}`, new RegExp(SECRET));
   });
   test(`a one-line value named ${name} goes in the env file, not the CLI environment`, (t) => {
-    const passed = passEnv({ [name]: SECRET }, 'docker');
+    const passed = passEnv({ [name]: SECRET }, dialect?.name ?? 'docker', dialect?.cliEnvNames);
     t.is(passed.input, `${name}=${SECRET}\n`);
     t.deepEqual(passed.cliEnv, {});
   });
 }
+
+test("an engine's own variable may reach another engine's CLI as `--env NAME`: it steers only its own", (t) => {
+  const passed = passEnv({ CONTAINER_HOST: `a\n${SECRET}` }, 'docker', dockerDialect.cliEnvNames);
+  t.deepEqual(passed.args, ['--env', 'CONTAINER_HOST']);
+});
 
 test('unlinkedFile: the descriptor reads the content, owner-only, and no name leads to it any more', async (t) => {
   const fd = await unlinkedFile(`TOKEN=${SECRET}\n`);

@@ -5,7 +5,9 @@
 import test from 'ava';
 import { CidxError } from '../../../../core/errors.js';
 import { NameConflictError, PortRefusedError } from '../../../../core/runtime.js';
-import { classifyFailure, engineAddress, engineError, type Failure } from '../../../../plugins/oci-cli/failures.js';
+import { classifyFailure, engineError, type Failure } from '../../../../plugins/oci-cli/failures.js';
+import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
+import { podmanDialect } from '../../../../plugins/podman-runtime/index.js';
 import { fixtureJson } from '../../helpers/fixtures.js';
 
 interface Captured {
@@ -14,6 +16,10 @@ interface Captured {
   env?: Record<string, string>;
 }
 const ERRORS = fixtureJson<Record<string, Captured>>('engine-errors.json');
+const DIALECTS = { docker: dockerDialect, podman: podmanDialect };
+
+/** Classified as the runtime does: the shared rules with the engine's dialect. */
+const classify = (failure: Failure) => classifyFailure(failure, DIALECTS[failure.runtime as 'docker' | 'podman'].errors);
 
 function failure(key: string, runtime: 'docker' | 'podman', extra: Partial<Failure> = {}): Failure {
   const captured = ERRORS[key];
@@ -26,7 +32,7 @@ function failure(key: string, runtime: 'docker' | 'podman', extra: Partial<Failu
     stderr: captured.stderr,
     spawnError: undefined,
     timedOut: false,
-    env: captured.env ?? {},
+    address: DIALECTS[runtime].engineAddress(captured.env ?? {}),
     ...extra,
   };
 }
@@ -38,7 +44,7 @@ const portCases: Array<[string, 'docker' | 'podman', number, RegExp]> = [
 ];
 for (const [key, runtime, port, words] of portCases) {
   test(`${key}: PortRefusedError naming port ${port}`, (t) => {
-    const error = classifyFailure(failure(key, runtime));
+    const error = classify(failure(key, runtime));
     t.true(error instanceof PortRefusedError);
     t.is((error as PortRefusedError).port, port);
     t.is(error.code, 'PORT_REFUSED');
@@ -49,7 +55,7 @@ for (const [key, runtime, port, words] of portCases) {
 }
 
 test('a refusal without a port number still is a PortRefusedError', (t) => {
-  const error = classifyFailure({ ...failure('podmanAddressInUse', 'podman'), stderr: 'Error: rootlessport listen: address already in use' });
+  const error = classify({ ...failure('podmanAddressInUse', 'podman'), stderr: 'Error: rootlessport listen: address already in use' });
   t.true(error instanceof PortRefusedError);
   t.is((error as PortRefusedError).port, undefined);
   t.regex(error.message, /^a host port is not available/);
@@ -57,7 +63,7 @@ test('a refusal without a port number still is a PortRefusedError', (t) => {
 
 for (const [key, runtime] of [['dockerNameConflict', 'docker'], ['podmanNameConflict', 'podman']] as const) {
   test(`${key}: NameConflictError naming the container from --name`, (t) => {
-    const error = classifyFailure(failure(key, runtime));
+    const error = classify(failure(key, runtime));
     t.true(error instanceof NameConflictError);
     t.is((error as NameConflictError).containerName, 'cidxut-run');
     t.is(error.code, 'NAME_CONFLICT');
@@ -73,7 +79,7 @@ const imageCases: Array<[string, 'docker' | 'podman', string]> = [
 ];
 for (const [key, runtime, image] of imageCases) {
   test(`${key}: IMAGE_UNAVAILABLE naming ${image}, not an unreachable engine`, (t) => {
-    const error = classifyFailure(failure(key, runtime, { image }));
+    const error = classify(failure(key, runtime, { image }));
     t.is(error.code, 'IMAGE_UNAVAILABLE');
     t.is(error.message, `image ${image} is not available to ${runtime} and could not be pulled`);
     t.is(error.details.length, 1);
@@ -83,7 +89,7 @@ for (const [key, runtime, image] of imageCases) {
 
 test('the image named is the one the run was given, whatever its options', (t) => {
   const args = ['run', '-d', '--name', 'n', '--label', 'a=b', '--network-alias', 'q', '--publish', '127.0.0.1::80/tcp', 'qdrant/qdrant:v9', '--flag'];
-  const error = classifyFailure({ ...failure('podmanMissingImage', 'podman'), args, image: 'qdrant/qdrant:v9' });
+  const error = classify({ ...failure('podmanMissingImage', 'podman'), args, image: 'qdrant/qdrant:v9' });
   t.is(error.message, 'image qdrant/qdrant:v9 is not available to podman and could not be pulled');
 });
 
@@ -95,7 +101,7 @@ const unreachable: Array<[string, 'docker' | 'podman', string]> = [
 ];
 for (const [key, runtime, address] of unreachable) {
   test(`${key}: RUNTIME_UNAVAILABLE at ${address}`, (t) => {
-    const error = classifyFailure(failure(key, runtime));
+    const error = classify(failure(key, runtime));
     t.is(error.code, 'RUNTIME_UNAVAILABLE');
     t.is(error.message, `cannot reach the ${runtime} engine at ${address}`);
     t.is(error.details.length, 1);
@@ -103,27 +109,27 @@ for (const [key, runtime, address] of unreachable) {
 }
 
 test('dockerPermissionDenied: RUNTIME_PERMISSION with the socket', (t) => {
-  const error = classifyFailure(failure('dockerPermissionDenied', 'docker'));
+  const error = classify(failure('dockerPermissionDenied', 'docker'));
   t.is(error.code, 'RUNTIME_PERMISSION');
   t.is(error.message, 'permission denied on the docker socket (unix:///var/run/docker.sock)');
   t.regex(error.hint ?? '', /docker` group/);
 });
 
 test('a missing binary (ENOENT) is RUNTIME_UNAVAILABLE: not installed', (t) => {
-  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', spawnError: 'ENOENT', binary: '/opt/none/docker' });
+  const error = classify({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', spawnError: 'ENOENT', binary: '/opt/none/docker' });
   t.is(error.code, 'RUNTIME_UNAVAILABLE');
   t.is(error.message, 'docker is not installed: `/opt/none/docker` was not found on PATH');
 });
 
 test('a timeout is an unreachable engine, said so', (t) => {
-  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, env: {} });
+  const error = classify({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, address: dockerDialect.engineAddress({}) });
   t.is(error.code, 'RUNTIME_UNAVAILABLE');
   t.is(error.message, 'cannot reach the docker engine at unix:///var/run/docker.sock (timed out)');
   t.deepEqual(error.details, []);
 });
 
 test('anything else is RUNTIME_COMMAND with what cidx was doing and the last lines', (t) => {
-  const error = classifyFailure({
+  const error = classify({
     ...failure('dockerUnreachableTcp', 'docker'),
     args: ['volume', 'rm', 'v'],
     what: 'removing volumes',
@@ -136,20 +142,22 @@ test('anything else is RUNTIME_COMMAND with what cidx was doing and the last lin
 });
 
 test('engineAddress: DOCKER_HOST, then DOCKER_CONTEXT, then the default socket; Podman: CONTAINER_HOST or local', (t) => {
-  t.is(engineAddress('docker', { DOCKER_HOST: 'ssh://me@box' }), 'ssh://me@box');
-  t.is(engineAddress('docker', { DOCKER_CONTEXT: 'remote' }), 'context remote');
-  t.is(engineAddress('docker', {}), 'unix:///var/run/docker.sock');
-  t.is(engineAddress('podman', { CONTAINER_HOST: 'ssh://me@box/run/podman.sock', DOCKER_HOST: 'tcp://x:1' }), 'ssh://me@box/run/podman.sock');
-  t.is(engineAddress('podman', {}), 'the local Podman engine');
+  t.is(dockerDialect.engineAddress({ DOCKER_HOST: 'ssh://me@box' }), 'ssh://me@box');
+  t.is(dockerDialect.engineAddress({ DOCKER_CONTEXT: 'remote' }), 'context remote');
+  t.is(dockerDialect.engineAddress({}), 'unix:///var/run/docker.sock');
+  t.is(podmanDialect.engineAddress({ CONTAINER_HOST: 'ssh://me@box/run/podman.sock', DOCKER_HOST: 'tcp://x:1' }), 'ssh://me@box/run/podman.sock');
+  t.is(podmanDialect.engineAddress({}), 'the local Podman engine');
 });
 
+const poolFix = { docker: /default-address-pools.*daemon\.json/, podman: /default_subnet_pools.*containers\.conf/ };
 for (const [key, runtime] of [['dockerPoolsExhausted', 'docker'], ['podmanPoolsExhausted', 'podman']] as const) {
-  test(`${key}: NETWORK_POOL_EXHAUSTED, with the engine's words and a fix for each engine`, (t) => {
-    const error = classifyFailure(failure(key, runtime));
+  test(`${key}: NETWORK_POOL_EXHAUSTED, with the engine's words and that engine's own fix`, (t) => {
+    const error = classify(failure(key, runtime));
     t.is(error.code, 'NETWORK_POOL_EXHAUSTED');
     t.is(error.message, `${runtime} has no address range left for another network`);
     t.regex(error.details.join(' '), /non-overlapping IPv4 address pool|could not find free subnet/);
-    t.regex(error.hint ?? '', /default-address-pools.*default_subnet_pools/);
+    t.regex(error.hint ?? '', poolFix[runtime]);
+    t.notRegex(error.hint ?? '', poolFix[runtime === 'docker' ? 'podman' : 'docker'], "not the other engine's");
   });
 }
 
@@ -166,7 +174,7 @@ const afterPull: Array<[string, 'docker' | 'podman', string, RegExp]> = [
 ];
 for (const [key, runtime, code, final] of afterPull) {
   test(`${key}: ${code} from the engine's final error, not IMAGE_UNAVAILABLE from the pull before it`, (t) => {
-    const error = classifyFailure(failure(key, runtime, { image: 'localhost:5055/ec-pull/test:1', what: 'starting ec-cap' }));
+    const error = classify(failure(key, runtime, { image: 'localhost:5055/ec-pull/test:1', what: 'starting ec-cap' }));
     t.is(error.code as string, code);
     const shown = code === 'PORT_REFUSED' ? error.message.replace(/^host port \d+ is not available: /, '') : error.details.join(' ');
     t.regex(shown, final);
@@ -176,7 +184,7 @@ for (const [key, runtime, code, final] of afterPull) {
 
 for (const [key, runtime] of [['dockerManifestUnknown', 'docker'], ['podmanManifestUnknown', 'podman']] as const) {
   test(`${key}: a registry that does not have the image is IMAGE_UNAVAILABLE`, (t) => {
-    const error = classifyFailure(failure(key, runtime, { image: 'localhost:5055/ec-pull/nosuch:1' }));
+    const error = classify(failure(key, runtime, { image: 'localhost:5055/ec-pull/nosuch:1' }));
     t.is(error.code, 'IMAGE_UNAVAILABLE');
     t.regex(error.details.join(' '), /manifest unknown$/);
   });
@@ -189,17 +197,17 @@ const gone: Array<[string, 'docker' | 'podman']> = [
 ];
 for (const [key, runtime] of gone) {
   test(`${key}: ENGINE_UNAVAILABLE when the engine answered earlier in the command, RUNTIME_UNAVAILABLE when it never did`, (t) => {
-    const before = classifyFailure(failure(key, runtime, { answeredBefore: true }));
+    const before = classify(failure(key, runtime, { answeredBefore: true }));
     t.is(before.code, 'ENGINE_UNAVAILABLE');
     t.is(before.exitCode, 1);
     t.is(before.message, `the ${runtime} engine at unix:///nonexistent stopped answering: it answered earlier in this command`);
     t.regex(before.hint ?? '', /still running/);
-    t.is(classifyFailure(failure(key, runtime)).code, 'RUNTIME_UNAVAILABLE');
+    t.is(classify(failure(key, runtime)).code, 'RUNTIME_UNAVAILABLE');
   });
 }
 
 test('a timeout after the engine answered is ENGINE_UNAVAILABLE too, said so', (t) => {
-  const error = classifyFailure({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, env: {}, answeredBefore: true });
+  const error = classify({ ...failure('dockerUnreachableTcp', 'docker'), stderr: '', timedOut: true, address: dockerDialect.engineAddress({}), answeredBefore: true });
   t.is(error.code, 'ENGINE_UNAVAILABLE');
   t.is(error.message, 'the docker engine at unix:///var/run/docker.sock stopped answering (timed out): it answered earlier in this command');
 });
@@ -213,4 +221,25 @@ test("engineError: from the last line that starts an error, without Podman's log
   ]);
   t.deepEqual(engineError('Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?\n'), ['Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?']);
   t.deepEqual(engineError('WARN[0000] some warning\nError: it broke\n  and why\n'), ['Error: it broke', 'and why']);
+});
+
+test('without a dialect the hints name no engine: they are the registry\'s engine-neutral ones', (t) => {
+  for (const key of ['dockerPermissionDenied', 'dockerPoolsExhausted', 'dockerManifestUnknown', 'dockerEngineGoneRun']) {
+    const error = classifyFailure({ ...failure(key, 'docker', { image: 'x:1', answeredBefore: true }) });
+    t.notRegex(error.hint ?? '', /docker|podman/i, key);
+  }
+});
+
+test("each dialect's own hint on IMAGE_UNAVAILABLE: its login command, not the other engine's", (t) => {
+  t.regex(classify(failure('dockerManifestUnknown', 'docker', { image: 'x:1' })).hint ?? '', /`docker login`/);
+  const podman = classify(failure('podmanManifestUnknown', 'podman', { image: 'x:1' })).hint ?? '';
+  t.regex(podman, /`podman login`/);
+  t.notRegex(podman, /docker/i);
+});
+
+test("a dialect's classify is asked before the shared rules; undefined leaves them to it", (t) => {
+  const own = new CidxError('RUNTIME_COMMAND', 'the engine said it its own way');
+  const engine = { classify: (f: Failure, lines: string[]) => (lines.join(' ').includes('quota') ? own : undefined) };
+  t.is(classifyFailure({ ...failure('dockerPortAllocated', 'docker'), stderr: 'Error: quota exceeded' }, engine), own);
+  t.is(classifyFailure(failure('dockerPortAllocated', 'docker'), engine).code, 'PORT_REFUSED');
 });
