@@ -49,6 +49,8 @@ const NOT_THE_ERROR = new RegExp(
     String.raw`^time=".*" level=(debug|info|warning)`,
     String.raw`^(DEBU|INFO|WARN)\[\d+\] `,
     String.raw`^(run|see) '.*--help'`,
+    // A CLI's closing summary of a failed `start`: the cause is the line before it.
+    String.raw`^error: failed to start containers?: `,
   ].join('|'),
   'i',
 );

@@ -41,6 +41,9 @@ const portCases: Array<[string, 'docker' | 'podman', number, RegExp]> = [
   ['dockerPortAllocated', 'docker', 38111, /port is already allocated/],
   ['dockerAddressInUse', 'docker', 38112, /address already in use/],
   ['podmanAddressInUse', 'podman', 38113, /address already in use/],
+  // `docker start` closes with a summary line after the cause: the cause decides.
+  ['dockerStartPortAllocated', 'docker', 39555, /port is already allocated/],
+  ['podmanStartAddressInUse', 'podman', 39556, /address already in use/],
 ];
 for (const [key, runtime, port, words] of portCases) {
   test(`${key}: PortRefusedError naming port ${port}`, (t) => {
