@@ -8,7 +8,7 @@ import type { ContainerState, DesiredService, ObservedContainer } from '../../..
 import { LABELS } from '../../../../core/project.js';
 import { SPEC_DIGEST_LABEL } from '../../../../core/reconcile/desired.js';
 import { plan, replacementName, type Step } from '../../../../core/reconcile/plan.js';
-import { desiredFor, observedFrom } from '../../helpers/project.js';
+import { desiredFor, observedFrom } from '../../helpers/contexts.js';
 
 const CONFIG = {
   services: {
