@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { CidxConfig, ServiceConfig } from '../../schemas/config.js';
 import { DEFAULTS } from '../../schemas/defaults.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../schemas/duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
