@@ -2,7 +2,7 @@
  * A ContainerRuntime over a Docker-compatible CLI. Docker and Podman share
  * argument syntax for everything cidx does; their differences (how to list
  * containers in one call, where published ports live for a remote engine)
- * live in `Dialect`.
+ * live in `Dialect`. This is a library the two runtime
  * plugins use, not a plugin: it taps no hook.
  *
  * Every call passes an argument array to execa: no shell, no quoting bugs.
