@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: how much cidx costs beyond the container runtime's own
- * work (issue 6). Every measure runs side by side with its baseline in the
+ * work. Every measure runs side by side with its baseline in the
  * same run, on the same machine; medians over `--runs`. Progress goes to
  * stderr, the table to stdout, the full results to bench/results/.
  *

@@ -6,30 +6,10 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
+import type { CommandContext } from './context.js';
 import { messages } from './messages.js';
 import { OPTIONS } from './options.js';
 import { styler } from './style.js';
-
-export interface CliOptions {
-  config: string | undefined;
-  runtime: string | undefined;
-  json: boolean;
-  volumes: boolean;
-  dryRun: boolean;
-  debug: boolean;
-  format: string | undefined;
-  tail: string | undefined;
-  follow: boolean;
-  force: boolean;
-}
-
-export interface CommandContext {
-  options: CliOptions;
-  args: string[];
-  signal: AbortSignal;
-  /** Progress and notes, to stderr. */
-  log: (line: string) => void;
-}
 
 type Command = (context: CommandContext) => Promise<number>;
 

@@ -1,8 +1,9 @@
 /** Human rendering of reports and plans: a table on stdout, notes and errors on stderr. */
 import type { ProjectReport, ServiceReport } from '../core/model.js';
-import type { Step, StepOp } from '../core/reconcile/plan.js';
+import { lookOfAction, OPS, type ApplyAction, type OpLook } from '../core/reconcile/ops.js';
+import type { Step } from '../core/reconcile/plan.js';
 import { messages } from './messages.js';
-import { styler, table, type Style } from './style.js';
+import { styler, table } from './style.js';
 
 const out = styler(process.stdout);
 
@@ -22,11 +23,26 @@ export function renderReport(report: ProjectReport, withAction: boolean): string
     service.name,
     service.state === 'running' ? service.state : out('yellow', service.state),
     healthCell(service),
-    ...(withAction ? [service.action ?? '-'] : []),
+    ...(withAction ? [service.action ? opCell(lookOfAction(service.action), 'past') : out('dim', '-')] : []),
     portsCell(service),
   ]);
   const title = out('dim', `${report.project.name} (${report.project.id}) on ${report.runtime}`);
-  return `${title}\n${table([header, ...rows])}`;
+  const summary = withAction ? `\n${applySummary(report)}` : '';
+  return `${title}\n${table([header, ...rows])}${summary}`;
+}
+
+/** "2 created, 1 kept, 1 failed": each action's past tense, in the table's order. */
+export function applySummary(report: ProjectReport): string {
+  const counts = new Map<ApplyAction, number>();
+  for (const service of report.services) if (service.action) counts.set(service.action, (counts.get(service.action) ?? 0) + 1);
+  const order: ApplyAction[] = [...Object.values(OPS).map((op) => op.action), 'failed', 'skipped'];
+  const parts = order.filter((action) => counts.has(action)).map((action) => `${counts.get(action)} ${lookOfAction(action).past}`);
+  return parts.length ? parts.join(', ') : 'nothing to do';
+}
+
+/** The glyph and word of an operation, in its colour. */
+function opCell(look: OpLook, tense: 'word' | 'past'): string {
+  return out(look.colour, `${look.glyph} ${look[tense]}`);
 }
 
 /** Notes for stderr: fallbacks and per-service errors with their details. */
@@ -49,19 +65,10 @@ export function reportNotes(report: ProjectReport): string[] {
   return lines;
 }
 
-const OPS: Record<StepOp, { glyph: string; style: Style; word: string }> = {
-  create: { glyph: '+', style: 'green', word: 'create' },
-  start: { glyph: '>', style: 'cyan', word: 'start' },
-  recreate: { glyph: '~', style: 'yellow', word: 'recreate' },
-  remove: { glyph: '-', style: 'red', word: 'remove' },
-  noop: { glyph: '=', style: 'dim', word: 'keep' },
-};
-
 export function renderPlan(steps: Step[]): string {
   const rows = steps.map((step) => {
     const op = OPS[step.op];
-    const destructive = step.op === 'remove' || step.op === 'recreate';
-    return [out(op.style, `${op.glyph} ${op.word}`), destructive ? out('bold', step.service) : step.service, out('dim', step.reason)];
+    return [opCell(op, 'word'), op.destructive ? out('bold', step.service) : step.service, out('dim', step.reason)];
   });
   const changes = steps.filter((step) => step.op !== 'noop').length;
   return `${table(rows)}\n${changes ? `${changes} change${changes === 1 ? '' : 's'}` : 'no changes'}`;

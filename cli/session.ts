@@ -1,7 +1,7 @@
 /** Opens a core session with the built-in plugins: the one place the CLI wires plugins into the core. */
 import { openProjectSession, openSession, type ProjectSession, type Session, type SessionOptions } from '../core/session.js';
 import { builtinPlugins } from '../plugins/index.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 import { styler } from './style.js';
 
 type Extra = Pick<SessionOptions, 'allowMissingConfig' | 'ignoreConfig'>;

@@ -30,4 +30,4 @@ export { plan, type Step, type StepOp } from './reconcile/plan.js';
 export { pickBinding, reachableHost } from './reconcile/report.js';
 export { LABELS, containerName, volumeName, projectId } from './project.js';
 export { cacheDir } from './state-dirs.js';
-export { parseDuration, formatDuration } from './duration.js';
+export { parseDuration, formatDuration } from '../schemas/duration.js';

@@ -151,8 +151,9 @@ export interface PortReport {
   url: string | null;
 }
 
-/** What apply did to a service. */
-export type ApplyAction = 'created' | 'started' | 'recreated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
+/** What apply did to a service (the words live with the operations, in reconcile/ops.ts). */
+export type { ApplyAction } from './reconcile/ops.js';
+import type { ApplyAction } from './reconcile/ops.js';
 
 export interface ServiceReport {
   name: string;

@@ -11,6 +11,7 @@ import { containerName, networkName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
+import { serviceContainer } from './reconcile/match.js';
 import { plan, type Step } from './reconcile/plan.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import type { Session } from './session.js';
@@ -62,7 +63,7 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
   const { desired, observed } = await planProject(session);
   const services = await Promise.all(
     desired.map(async (service): Promise<ServiceReport> => {
-      const container = observed.find((candidate) => candidate.name === service.spec.name) ?? observed.find((candidate) => candidate.service === service.name);
+      const container = serviceContainer(service, observed);
       if (!container) return { name: service.name, state: 'missing', healthy: null, container: null, ports: portReports(service, undefined, session.runtime) };
       const ports = portReports(service, container, session.runtime);
       const report: ServiceReport = { name: service.name, state: container.state, healthy: null, container: { id: container.id, name: container.name }, ports };
@@ -129,7 +130,10 @@ export async function lookupService(session: Session, name: string): Promise<Ser
   }
   const [service] = await desiredServices(session.hooks, session, [name]);
   if (!service) throw new CidxError('INTERNAL', `service ${name} vanished from the desired state`);
-  const [container] = await session.runtime.inspect([service.spec.name]);
+  // One inspect by name serves a running service. Anything else (stopped, or swapped half-way
+  // by an interrupted recreate) is looked up among all its containers, by the planner's rule.
+  const [named] = await session.runtime.inspect([service.spec.name]);
+  const container = named?.state === 'running' ? named : serviceContainer(service, await session.runtime.listProject(session.project.id, [service.spec.name]));
   return { service, container, ports: portReports(service, container, session.runtime) };
 }
 
@@ -137,7 +141,7 @@ export async function lookupService(session: Session, name: string): Promise<Ser
 export async function observePorts(session: Session): Promise<ServiceLookup[]> {
   const { desired, observed } = await planProject(session);
   return desired.map((service) => {
-    const container = observed.find((candidate) => candidate.name === service.spec.name);
+    const container = serviceContainer(service, observed);
     return { service, container, ports: portReports(service, container, session.runtime) };
   });
 }

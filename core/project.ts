@@ -11,7 +11,7 @@ export const LABELS = Object.freeze({
   root: 'io.cidx.root',
   service: 'io.cidx.service',
   configHash: 'io.cidx.config-hash',
-  /** `ON_DEFAULT_NETWORK` on a container that had to go on the runtime's default network (see reconcile/execute.ts). */
+  /** `ON_DEFAULT_NETWORK` on a container that had to go on the runtime's default network (see reconcile/prepare.ts). */
   network: 'io.cidx.network',
   /**
    * The machine (os.hostname()) and user (uid) that created a container,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { CidxPlugin } from '../core/plugin.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 import { DEFAULTS } from './defaults.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';

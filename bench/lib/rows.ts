@@ -6,7 +6,7 @@ import type { NoopResult, PortResult } from '../scenarios/steady.js';
 import type { Runtime } from './exec.js';
 import { cell, ratio, type Row, type Samples } from './stats.js';
 
-/** The issue's targets (issue 6), in one place. */
+/** What cidx promises to cost at most, in one place. */
 export const TARGETS = Object.freeze({
   coldOverFloor: 1.15,
   noopOverCompose: 0.5,

@@ -3,7 +3,7 @@
  * whole process. Two pairs, each like for like:
  * - the project without dependsOn against the floor: the same containers
  *   started by the raw runtime CLI, all in parallel, one `port` call each,
- *   then an HTTP probe loop until each answers (the issue's target). Like
+ *   then an HTTP probe loop until each answers (TARGETS.coldOverFloor). Like
  *   cidx's, they join a network of their own, created on the clock;
  * - the project as declared (data-cleaner dependsOn qdrant) against the
  *   floor in dependency order, since cidx must wait for qdrant too.
@@ -54,7 +54,8 @@ async function startAndProbe(runtime: Runtime, prefix: string, label: string, se
       await raw(runtime, floorRunArgs(prefix, label, service));
       break;
     } catch (error) {
-      // The engine's ephemeral port race (see shared/RUNTIMES.md): cidx removes the
+      // With containers starting at once, the engine can refuse an ephemeral host port it picked
+      // itself ("address already in use", "port is already allocated"). cidx removes the
       // half-created container and asks again, so the floor does the same, on the clock.
       if (attempt >= MAX_RUN_ATTEMPTS || !PORT_RACE.test((error as Error).message)) throw error;
       await timed(runtime, ['rm', '-f', name]);

@@ -13,7 +13,7 @@ import { inventory, rootState } from '../../core/prune.js';
 import type { ContainerRuntime, RuntimeDescription } from '../../core/runtime.js';
 import { messages } from '../messages.js';
 import { cacheDir } from '../../core/state-dirs.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { requestedRuntime, type ProjectSession } from '../../core/session.js';
 import { cliProjectSession } from '../session.js';
 import { styler } from '../style.js';

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import { downProject } from '../../core/operations.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { messages } from '../messages.js';
 import { cliSession } from '../session.js';
 

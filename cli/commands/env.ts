@@ -6,7 +6,7 @@
 import { CidxError, ExitCode } from '../../core/errors.js';
 import { envVariables } from '../../core/env-vars.js';
 import { observePorts } from '../../core/operations.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { cliSession } from '../session.js';
 
 /** Lives in core so the programmatic API's `stack.env()` gives the same variables. */

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILES } from '../../core/config/load.js';
 import { CidxError, ExitCode } from '../../core/errors.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { initConfig } from '../templates/init-config.js';
 
 export async function init(context: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
 /** `cidx logs <service> [--follow] [--tail N]`: passes through to the runtime's own logs command. */
 import { CidxError } from '../../core/errors.js';
 import { lookupService } from '../../core/operations.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { cliSession } from '../session.js';
 
 export async function logs(context: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
 /** `cidx port <service> [port-name|container-port]`: prints `host:port` and nothing else, for `$(cidx port qdrant http)`. */
 import { CidxError, ExitCode } from '../../core/errors.js';
 import { lookupService } from '../../core/operations.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { cliSession } from '../session.js';
 
 export async function port(context: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { pruneProjects } from '../../core/operations.js';
 import { owner } from '../../core/project.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { messages } from '../messages.js';
 import { cliSession } from '../session.js';
 

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import { statusProject } from '../../core/operations.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { renderReport, reportNotes } from '../report.js';
 import { cliSession } from '../session.js';
 

@@ -20,6 +20,7 @@ import type { CidxConfig } from '../../schemas/config.js';
 import { TEMP_SUFFIX, writeFileAtomic } from '../atomic-write.js';
 import { projectIdentity } from '../project.js';
 import { privateCacheDir, removeStaleFiles } from '../state-dirs.js';
+import { plainJson } from '../stable-json.js';
 import type { LoadedConfig } from './load.js';
 import { unwrapDefault } from './unwrap.js';
 
@@ -45,21 +46,6 @@ function buildFingerprint(): string {
   } catch {
     return `nostat:${Math.random()}`; // cannot fingerprint this build: never hit
   }
-}
-
-/** Canonical JSON of plain data; undefined when the value holds functions or other non-data. */
-function plainJson(value: unknown): string | undefined {
-  let plain = true;
-  const text = JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner === 'function' || typeof inner === 'symbol' || typeof inner === 'bigint') plain = false;
-    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-      const proto = Object.getPrototypeOf(inner);
-      if (proto !== Object.prototype && proto !== null) plain = false;
-      return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return inner;
-  });
-  return plain ? text : undefined;
 }
 
 type Dict = Record<string, unknown>;

@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import type { CidxConfig, ServiceConfig } from '../../schemas/config.js';
 import { DEFAULTS } from '../../schemas/defaults.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../schemas/duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
+import { byCodePoint, stableJson } from '../stable-json.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
 export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
@@ -36,21 +37,6 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: volumeName(project, name, volume), target })),
     network: { name: networkName(project), aliases: [name] },
   };
-}
-
-/** Locale-independent order; localeCompare would also load ICU's collator (~7 ms) on every command. */
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** JSON with sorted object keys, so equal specs always hash equally. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => byCodePoint(a, b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 const digest = (value: unknown, length: number) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, length);

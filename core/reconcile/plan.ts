@@ -5,39 +5,49 @@
 import type { DesiredService, ObservedContainer } from '../model.js';
 import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
+import { serviceContainer, isReplacementName } from './match.js';
+import type { StepOp } from './ops.js';
 
-/** The closed set of operations. */
-export type StepOp = 'create' | 'start' | 'recreate' | 'remove' | 'noop';
+export type { StepOp } from './ops.js';
 
-export interface Step {
+interface StepBase {
   service: string;
-  op: StepOp;
   /** Why, for humans: "env changed", "container exited (code 1)", "not declared any more". */
   reason: string;
-  /** The container the step acts on (all ops but create). */
-  container?: ObservedContainer;
+}
+
+/** What a step for a declared service may carry besides its container. */
+interface DeclaredExtras {
   /**
    * Extra containers of the same service to remove first (left by an
    * interrupted run). Removed without their anonymous volumes: one of them
    * may be the replacement those volumes were carried over to.
    */
   duplicates?: ObservedContainer[];
+}
+
+/** A declared service with no container yet. */
+export interface CreateStep extends StepBase, DeclaredExtras {
+  op: 'create';
+}
+
+/** A declared service whose container is acted on (or kept). */
+export interface ContainerStep extends StepBase, DeclaredExtras {
+  op: 'start' | 'recreate' | 'noop';
+  container: ObservedContainer;
   /** `container` still has the temporary name of an interrupted recreate: rename it to the service's. */
   rename?: true;
 }
 
-/**
- * The temporary name of the replacement for `old` while a recreate swaps
- * them. Service names have no '.', so it is never another service's name;
- * the old container's id keeps the replacement of a replacement distinct.
- */
-export function replacementName(canonical: string, old: Pick<ObservedContainer, 'id'>): string {
-  return `${canonical}.next-${old.id.slice(0, 12)}`;
+/** A container of a service the config no longer declares. */
+export interface RemoveStep extends StepBase {
+  op: 'remove';
+  container: ObservedContainer;
 }
 
-function isReplacementName(canonical: string, name: string): boolean {
-  return name.startsWith(`${canonical}.next-`);
-}
+export type Step = CreateStep | ContainerStep | RemoveStep;
+/** A step for a service the config declares. */
+export type DeclaredStep = CreateStep | ContainerStep;
 
 export function plan(desired: DesiredService[], observed: ObservedContainer[]): Step[] {
   const byService = new Map<string, ObservedContainer[]>();
@@ -55,54 +65,36 @@ export function plan(desired: DesiredService[], observed: ObservedContainer[]): 
   return steps;
 }
 
-function planService(service: DesiredService, containers: ObservedContainer[]): Step {
-  const container = primary(service, containers);
+function planService(service: DesiredService, containers: ObservedContainer[]): DeclaredStep {
+  const container = serviceContainer(service, containers);
   const duplicates = containers.filter((candidate) => candidate !== container);
-  const step = stepFor(service, container, duplicates.length ? { duplicates } : {});
-  if (!container || container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
+  const extra = duplicates.length ? { duplicates } : {};
+  if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
+  const step: ContainerStep = { ...stepFor(service, container), ...extra };
+  if (container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
   return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };
 }
 
-function stepFor(service: DesiredService, container: ObservedContainer | undefined, extra: Pick<Step, 'duplicates'>): Step {
-  if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
-  if (container.configHash !== service.hash) {
-    return { service: service.name, op: 'recreate', reason: driftReason(service, container), container, ...extra };
-  }
+function stepFor(service: DesiredService, container: ObservedContainer): ContainerStep {
+  const on = (op: ContainerStep['op'], reason: string): ContainerStep => ({ service: service.name, op, reason, container });
+  if (container.configHash !== service.hash) return on('recreate', driftReason(service, container));
   // Starting would let the runtime pick new host ports (an engine that picks them at start does); a new
   // container asks for the remembered ones instead, so URLs stay put.
   const keepPorts = container.ephemeralPorts === true && service.spec.ports.length > 0;
   switch (container.state) {
     case 'running':
-      return { service: service.name, op: 'noop', reason: onDefaultNetwork(container) ? "up to date, on the runtime's default network" : 'up to date', container, ...extra };
+      return on('noop', onDefaultNetwork(container) ? "up to date, on the runtime's default network" : 'up to date');
     case 'exited':
     case 'created': {
       const why = container.state === 'created' ? 'container created but not started' : `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`;
-      return keepPorts
-        ? { service: service.name, op: 'recreate', reason: `${why}; recreated to keep its host ports`, container, ...extra }
-        : { service: service.name, op: 'start', reason: why, container, ...extra };
+      return keepPorts ? on('recreate', `${why}; recreated to keep its host ports`) : on('start', why);
     }
     default:
-      return { service: service.name, op: 'recreate', reason: `container is ${container.state}`, container, ...extra };
+      return on('recreate', `container is ${container.state}`);
   }
 }
 
-/**
- * The container that serves the service, or best can: the one with the
- * service's name while it runs. A recreate killed half-way (see replace.ts)
- * may leave its replacement: running, it is the one that serves; stopped and
- * built from the desired spec, with no container of the service's name, it
- * is adopted rather than made again. Any other is a leftover.
- */
-function primary(service: DesiredService, containers: ObservedContainer[]): ObservedContainer | undefined {
-  const canonical = containers.find((container) => container.name === service.spec.name);
-  if (canonical?.state === 'running') return canonical;
-  const replacements = containers.filter((container) => isReplacementName(service.spec.name, container.name));
-  const running = replacements.find((container) => container.state === 'running');
-  if (running) return running;
-  return canonical ?? replacements.find((container) => container.configHash === service.hash) ?? containers[0];
-}
-
-/** Created while the project network could not be (see reconcile/execute.ts). */
+/** Created while the project network could not be (see reconcile/prepare.ts). */
 function onDefaultNetwork(container: ObservedContainer): boolean {
   return container.labels[LABELS.network] === ON_DEFAULT_NETWORK;
 }
@@ -112,4 +104,9 @@ function driftReason(service: DesiredService, container: ObservedContainer): str
   const fields = changedFields(container.labels[SPEC_DIGEST_LABEL], service.spec);
   if (!fields || fields.length === 0) return 'config changed';
   return `${fields.join(', ')} changed`;
+}
+
+/** Whether a step's operation is one of `ops` (narrows the step's type). */
+export function isOp<O extends StepOp>(step: Step, ...ops: O[]): step is Extract<Step, { op: O }> {
+  return (ops as StepOp[]).includes(step.op);
 }

@@ -15,7 +15,7 @@
 import { isCidxError } from '../errors.js';
 import type { CidxHooks, ServiceContext } from '../hooks.js';
 import type { ObservedContainer } from '../model.js';
-import { replacementName } from './plan.js';
+import { replacementName } from './match.js';
 import { negotiatePorts, type RunOutcome } from './run-service.js';
 
 export async function replace(hooks: CidxHooks, context: ServiceContext & { previous: ObservedContainer }): Promise<RunOutcome> {

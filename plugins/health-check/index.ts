@@ -6,7 +6,7 @@
  */
 import pRetry from 'p-retry';
 import { CidxError, isCidxError } from '../../core/errors.js';
-import { formatDuration } from '../../core/duration.js';
+import { formatDuration } from '../../schemas/duration.js';
 import type { HealthRequest } from '../../core/hooks.js';
 import type { HealthResult, ObservedContainer, PortReport } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';

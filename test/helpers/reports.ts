@@ -7,7 +7,7 @@ import type { PortReport, ProjectReport, ServiceReport } from '../../core/model.
 import type { CidxRun, TestProject } from './project.js';
 import { projectContainers, type Runtime } from './runtime.js';
 
-/** One step of `cidx plan --json`, as documented in issue 3. */
+/** One step of `cidx plan --json`, as the README documents it. */
 export interface PlanStep {
   service: string;
   op: 'create' | 'start' | 'recreate' | 'remove' | 'noop';

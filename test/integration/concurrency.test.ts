@@ -1,5 +1,5 @@
 /**
- * Issue 3, concurrency and interruption: applies racing on one project, an
+ * Concurrency and interruption: applies racing on one project, an
  * apply stopped by Ctrl-C or SIGTERM, and two checkouts of one config side by
  * side. Every test runs once per runtime on real Docker and real Podman.
  */

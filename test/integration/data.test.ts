@@ -1,5 +1,5 @@
 /**
- * Issue 3, data and leftovers: named volumes outlive recreate and `down`,
+ * Data and leftovers: named volumes outlive recreate and `down`,
  * `prune` finds the containers of deleted projects, and a corrupt port cache
  * is rebuilt rather than trusted. Every test runs once per runtime on real
  * Docker and real Podman.
@@ -59,7 +59,7 @@ interface PruneJson {
   kept: Array<PruneEntry & { reason: string }>;
 }
 
-/** Runs `cidx prune` with `args` from a directory that has no config, as the brief asks. */
+/** Runs `cidx prune` with `args` from a directory that has no config: prune works on every project, not the one around it. */
 async function prune(t: ExecutionContext, project: TestProject, runtime: Runtime, args: string[]): Promise<PruneJson> {
   const run = await project.cidx(['prune', '--json', '--runtime', runtime, ...args], { cwd: path.dirname(project.root) });
   t.is(run.exitCode, 0, run.describe());

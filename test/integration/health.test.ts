@@ -1,5 +1,5 @@
 /**
- * Issue 4: apply exits 0 only when every service is really ready, and when
+ * Readiness: apply exits 0 only when every service is really ready, and when
  * something is wrong it says what, where and why, fast. Every test runs once
  * per runtime on real Docker and real Podman.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3, plan and drift: `cidx plan` shows what `cidx apply` will do and
+ * Plan and drift: `cidx plan` shows what `cidx apply` will do and
  * changes nothing; apply converges a project that drifted (config edited,
  * container removed or stopped behind cidx's back) and keeps host ports put.
  * Every test runs once per runtime on real Docker and real Podman.

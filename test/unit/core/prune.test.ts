@@ -6,7 +6,7 @@ import type { ObservedContainer } from '../../../core/model.js';
 import { LABELS, owner } from '../../../core/project.js';
 import { pruneProjects, rootState, type RootFs } from '../../../core/prune.js';
 import type { ContainerRuntime, VolumeInfo } from '../../../core/runtime.js';
-import { inertRuntime } from '../helpers/project.js';
+import { inertRuntime } from '../helpers/contexts.js';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
 

@@ -3,7 +3,7 @@ import { createHooks } from '../../../../core/hooks.js';
 import type { ContainerSpec } from '../../../../core/model.js';
 import { LABELS, containerName, legacyVolumeName, ownerLabels, volumeName } from '../../../../core/project.js';
 import { baseSpec, changedFields, preferredPorts, SPEC_DIGEST_LABEL, specDigest, specHash } from '../../../../core/reconcile/desired.js';
-import { contextFor, desiredOne, PROJECT_FILE } from '../../helpers/project.js';
+import { contextFor, desiredOne, PROJECT_FILE } from '../../helpers/contexts.js';
 
 const QDRANT = {
   services: {

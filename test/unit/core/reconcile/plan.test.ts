@@ -7,8 +7,9 @@ import test from 'ava';
 import type { ContainerState, DesiredService, ObservedContainer } from '../../../../core/model.js';
 import { LABELS } from '../../../../core/project.js';
 import { SPEC_DIGEST_LABEL } from '../../../../core/reconcile/desired.js';
-import { plan, replacementName, type Step } from '../../../../core/reconcile/plan.js';
-import { desiredFor, observedFrom } from '../../helpers/project.js';
+import { replacementName } from '../../../../core/reconcile/match.js';
+import { plan, type Step } from '../../../../core/reconcile/plan.js';
+import { desiredFor, observedFrom } from '../../helpers/contexts.js';
 
 const CONFIG = {
   services: {
@@ -33,9 +34,9 @@ const brief = (step: Step) => ({
   service: step.service,
   op: step.op,
   reason: step.reason,
-  container: step.container?.id,
-  ...(step.duplicates ? { duplicates: step.duplicates.map((container) => container.id) } : {}),
-  ...(step.rename ? { rename: true } : {}),
+  container: 'container' in step ? step.container.id : undefined,
+  ...('duplicates' in step && step.duplicates ? { duplicates: step.duplicates.map((container) => container.id) } : {}),
+  ...('rename' in step && step.rename ? { rename: true } : {}),
 });
 
 interface Row {
@@ -322,5 +323,5 @@ test('a service without ports is started even when its runtime marks ports ephem
 test('a create step has no container and every other op has one', async (t) => {
   const { desired, qdrant } = await world();
   const steps = plan(desired, [observedFrom(qdrant, { state: 'created' })]);
-  for (const step of steps) t.is(step.container === undefined, step.op === 'create', `${step.service}: ${step.op}`);
+  for (const step of steps) t.is('container' in step && step.container !== undefined, step.op !== 'create', `${step.service}: ${step.op}`);
 });

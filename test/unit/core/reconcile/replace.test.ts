@@ -10,7 +10,7 @@ import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } fr
 import { replace } from '../../../../core/reconcile/replace.js';
 import { PortRefusedError, type ContainerRuntime } from '../../../../core/runtime.js';
 import { withoutRefused } from '../../../../plugins/preferred-port-fallback/index.js';
-import { contextFor, desiredOne, inertRuntime, observedFrom } from '../../helpers/project.js';
+import { contextFor, desiredOne, inertRuntime, observedFrom } from '../../helpers/contexts.js';
 
 const CONFIG = {
   services: { store: { image: 'qdrant/qdrant:v1.12.4', ports: { http: 6333 }, volumes: { storage: '/qdrant/storage' } } },

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { PortBinding, ServiceReport } from '../../../../core/model.js';
 import { inReadingOrder, pickBinding, portReports, portsPublished, reachableHost } from '../../../../core/reconcile/report.js';
-import { desiredOne, observedFrom } from '../../helpers/project.js';
+import { desiredOne, observedFrom } from '../../helpers/contexts.js';
 
 const local = { engineHost: undefined };
 const b = (hostIp: string, hostPort: number, container = 6333): PortBinding => ({ container, hostIp, hostPort });

@@ -7,7 +7,7 @@ import type { ContainerRuntime } from '../../../../core/runtime.js';
 import { CidxError } from '../../../../core/errors.js';
 import { attemptOnce, healthCheck, probeOnce } from '../../../../plugins/health-check/index.js';
 import type { HealthConfig } from '../../../../schemas/config.js';
-import { contextFor, desiredOne, inertRuntime, observedFrom } from '../../helpers/project.js';
+import { contextFor, desiredOne, inertRuntime, observedFrom } from '../../helpers/contexts.js';
 
 const port = (name: string, container: number, host: number | null, url = host === null ? null : `http://127.0.0.1:${host}`): PortReport => ({
   name,

@@ -9,7 +9,7 @@ import type { PortRequest, ProjectReport, ServiceReport } from '../../../../core
 import { portCache } from '../../../../plugins/port-cache/index.js';
 import { cacheFile, readCache, writeCache, type CachedPorts } from '../../../../plugins/port-cache/store.js';
 import { preferredPortFallback } from '../../../../plugins/preferred-port-fallback/index.js';
-import { contextFor, desiredOne, inertRuntime, observedFrom, serviceContext } from '../../helpers/project.js';
+import { contextFor, desiredOne, inertRuntime, observedFrom, serviceContext } from '../../helpers/contexts.js';
 import { withTempDir } from '../../helpers/fixtures.js';
 
 const CONFIG = { services: { qdrant: { image: 'qdrant/qdrant', ports: { http: 6333, grpc: 6334 } }, worker: { image: 'w' } } };

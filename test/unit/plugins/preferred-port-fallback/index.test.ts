@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHooks } from '../../../../core/hooks.js';
 import type { PortRequest } from '../../../../core/model.js';
 import { preferredPortFallback, withoutRefused } from '../../../../plugins/preferred-port-fallback/index.js';
-import { contextFor, desiredOne, serviceContext } from '../../helpers/project.js';
+import { contextFor, desiredOne, serviceContext } from '../../helpers/contexts.js';
 
 const request = (name: string, container: number, ...ports: Array<[number, string]>): PortRequest => ({
   name,

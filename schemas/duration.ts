@@ -1,3 +1,8 @@
+/**
+ * Durations as the config writes them ('60s', '500ms'). Part of the config
+ * format, so it lives with the schema: schemas/ depends on nothing in core/,
+ * and core/ reads the schema's types and defaults.
+ */
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses '60s', '500ms', '1.5m', '2h' or a number of milliseconds; undefined when malformed. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { formatDuration, parseDuration } from '../../../core/duration.js';
+import { formatDuration, parseDuration } from '../../../schemas/duration.js';
 
 const parses: Array<[string | number, number]> = [
   ['60s', 60_000],

@@ -1,0 +1,72 @@
+/**
+ * What each operation of a plan does to one declared service's container:
+ * create it, start it (recreating it when its host port was taken while it
+ * was stopped), recreate it safely, or keep it. A failure becomes the
+ * service's result rather than the apply's, so that only its dependants are
+ * skipped; an abort still ends the apply.
+ */
+import { CidxError, hasCode, isCidxError } from '../errors.js';
+import type { DesiredService } from '../model.js';
+import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
+import type { PortRefusedError } from '../runtime.js';
+import type { ExecuteContext } from './execute.js';
+import type { DeclaredStep } from './plan.js';
+import { replace } from './replace.js';
+import { runService, type RunOutcome } from './run-service.js';
+
+/** What acting on a service did: a container (and, when a start turned into a recreate, why), or an error. */
+export type Acted = (RunOutcome & { recreated?: string }) | { error: CidxError };
+
+export async function actOn(context: ExecuteContext, service: DesiredService, step: DeclaredStep, failed: ReadonlySet<string>): Promise<Acted> {
+  const blockedBy = service.dependsOn.filter((dep) => failed.has(dep));
+  if (blockedBy.length) {
+    return { error: new CidxError('DEPENDENCY_FAILED', `not started: ${blockedBy.join(', ')} ${blockedBy.length === 1 ? 'is' : 'are'} not healthy`) };
+  }
+  try {
+    const { runtime, hooks } = context;
+    switch (step.op) {
+      case 'noop':
+        if (step.rename) await runtime.rename(step.container.id, service.spec.name);
+        return { id: step.container.id };
+      case 'start':
+        context.onProgress?.(service.name, 'starting');
+        try {
+          await runtime.start([step.container.id]);
+        } catch (error) {
+          // Its host port was taken while it was stopped: a new container negotiates ports as a create does.
+          if (!hasCode(error, 'PORT_REFUSED')) throw error;
+          context.onProgress?.(service.name, 'recreating: its host port is taken');
+          const outcome = await replace(hooks, { ...context, service, previous: step.container });
+          const port = (error as PortRefusedError).port;
+          const which = port ? `host port ${port}` : 'a host port';
+          return { ...outcome, recreated: `${step.reason}; ${which} was taken meanwhile: recreated on free ports` };
+        }
+        if (step.rename) await runtime.rename(step.container.id, service.spec.name);
+        return { id: step.container.id };
+      case 'recreate':
+        context.onProgress?.(service.name, 'recreating');
+        return await replace(hooks, { ...context, service, previous: step.container });
+      case 'create':
+        context.onProgress?.(service.name, 'creating');
+        return await runService(hooks, { ...context, service, previous: undefined });
+    }
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return { error: asCidxError(error) };
+  }
+}
+
+/**
+ * The service as it must be created when the project network is unavailable.
+ * Its labels keep the desired hash, so later applies leave it be instead of
+ * recreating it (and failing the same way) every time; the label below lets
+ * `plan` say where it runs. `cidx down` then `apply` puts it on the network.
+ */
+export function withoutNetwork(service: DesiredService): DesiredService {
+  return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: ON_DEFAULT_NETWORK } } };
+}
+
+export function asCidxError(error: unknown): CidxError {
+  if (isCidxError(error)) return error;
+  return new CidxError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
+}

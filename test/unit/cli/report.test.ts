@@ -1,0 +1,49 @@
+import test from 'ava';
+import type { ProjectReport, ServiceReport } from '../../../core/model.js';
+import { OPS, OUTCOMES, type StepOp } from '../../../core/reconcile/ops.js';
+import type { Step } from '../../../core/reconcile/plan.js';
+import { applySummary, renderPlan, renderReport } from '../../../cli/report.js';
+import { observedFrom, desiredOne } from '../helpers/contexts.js';
+
+const CONFIG = { services: { api: { image: 'localhost/cidx-test:2' } } };
+const strip = (text: string) => text.replace(/\u001b\[\d+m/g, '');
+
+function report(actions: ServiceReport['action'][]): ProjectReport {
+  return {
+    project: { name: 'app', id: 'abcd1234', root: '/work/app' },
+    runtime: 'fake',
+    services: actions.map((action, index) => ({ name: `s${index}`, state: 'running', healthy: true, action, container: null, ports: [] })),
+  };
+}
+
+test('the plan printer shows each operation with the glyph and word of the op table', async (t) => {
+  const container = observedFrom(await desiredOne(CONFIG, 'api'));
+  const steps: Step[] = (Object.keys(OPS) as StepOp[]).map((op) =>
+    op === 'create' ? { service: `svc-${op}`, op, reason: 'why' } : ({ service: `svc-${op}`, op, reason: 'why', container } as Step),
+  );
+  const lines = strip(renderPlan(steps)).split('\n');
+  for (const op of Object.keys(OPS) as StepOp[]) {
+    t.truthy(lines.find((line) => line.startsWith(`${OPS[op].glyph} ${OPS[op].word} `) && line.includes(`svc-${op}`)), op);
+  }
+  t.is(lines.at(-1), '4 changes');
+});
+
+test('the apply table and summary use the past tense of the same table, not the --json words', (t) => {
+  const done = report(['created', 'unchanged', 'unchanged', 'recreated', 'failed', 'skipped']);
+  const text = strip(renderReport(done, true));
+  t.regex(text, new RegExp(`^s1 .*${OPS.noop.glyph} ${OPS.noop.past}`, 'm'));
+  t.regex(text, new RegExp(`^s4 .*${OUTCOMES.failed.glyph} ${OUTCOMES.failed.past}`, 'm'));
+  t.is(applySummary(done), `1 ${OPS.create.past}, 1 ${OPS.recreate.past}, 2 ${OPS.noop.past}, 1 failed, 1 skipped`);
+  t.is(text.split('\n').at(-1), applySummary(done));
+});
+
+test('the --json action of each operation stays the documented word', (t) => {
+  t.deepEqual(
+    Object.values(OPS).map((op) => op.action),
+    ['created', 'started', 'recreated', 'removed', 'unchanged'],
+  );
+  t.deepEqual(
+    (Object.keys(OPS) as StepOp[]).filter((op) => OPS[op].destructive),
+    ['recreate', 'remove'],
+  );
+});
