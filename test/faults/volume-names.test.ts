@@ -7,6 +7,7 @@ import test, { type ExecutionContext } from 'ava';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { applyOk, service } from '../helpers/reports.js';
 import { inspectContainers, projectContainerIds, projectVolumes, RUNTIMES, runtimeCli, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
+import { storeService } from '../helpers/services.js';
 
 /** Service `db` with volume `main-data` and service `db-main` with volume `data`: one volume under the old naming. */
 const collision = {
@@ -16,19 +17,6 @@ const collision = {
   },
 };
 
-function store(body: string) {
-  return {
-    services: {
-      store: {
-        image: TEST_IMAGE,
-        ports: { http: 6333 },
-        env: { HTTP_PORTS: '6333', BODY: body },
-        volumes: { storage: '/qdrant/storage' },
-        health: { http: { port: 'http', path: '/healthz' }, timeout: '30s' },
-      },
-    },
-  };
-}
 
 async function containerOf(runtime: Runtime, project: TestProject, name: string) {
   const [found] = await inspectContainers(runtime, [`cidx-${project.id}-${name}`]);
@@ -89,7 +77,7 @@ for (const runtime of RUNTIMES) {
     }
   });
 
-  test(`${runtime}: a project upgraded from the old volume names keeps its data and its container; a recreate mounts the same volume`, withProject, store('v1'), async (t, project) => {
+  test(`${runtime}: a project upgraded from the old volume names keeps its data and its container; a recreate mounts the same volume`, withProject, storeService('v1'), async (t, project) => {
     await applyOk(t, project, runtime);
     const legacy = `cidx-${project.id}-store-storage`;
     await asEarlierVersion(t, runtime, project, legacy);
@@ -100,7 +88,7 @@ for (const runtime of RUNTIMES) {
     t.deepEqual(await projectContainerIds(runtime, project.id), [before], 'the upgrade recreated the container');
     t.deepEqual(await projectVolumes(runtime, project.id), [legacy], 'a new, empty volume was made beside the old one');
 
-    await project.writeConfig(store('v2'));
+    await project.writeConfig(storeService('v2'));
     const recreated = await applyOk(t, project, runtime);
     t.like(service(recreated, 'store'), { action: 'recreated', healthy: true });
     const mounts = (await containerOf(runtime, project, 'store')).Mounts.filter((mount) => mount.Destination === '/qdrant/storage');

@@ -75,3 +75,18 @@ export function webService(preferredHostPort?: number, image = TEST_IMAGE): Reco
     ...(preferredHostPort === undefined ? {} : { preferredPorts: { web: { http: preferredHostPort } } }),
   };
 }
+
+/** One qdrant-like service `store` with a named volume `storage` at /qdrant/storage; `body` lets a test change its env (a recreate). */
+export function storeService(body = 'v1', image = TEST_IMAGE): Record<string, unknown> {
+  return {
+    services: {
+      store: {
+        image,
+        ports: { http: 6333 },
+        env: { HTTP_PORTS: '6333', BODY: body },
+        volumes: { storage: '/qdrant/storage' },
+        health: { http: { port: 'http', path: '/healthz' }, timeout: HEALTH_TIMEOUT },
+      },
+    },
+  };
+}

@@ -10,24 +10,10 @@ import test, { type ExecutionContext } from 'ava';
 import { createProject, withProject, type TestProject } from '../helpers/project.js';
 import { applyOk, hostPorts, service, STACK_LINE } from '../helpers/reports.js';
 import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeCli, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
-import { webService } from '../helpers/services.js';
+import { storeService, webService } from '../helpers/services.js';
 
 const FILE = '/qdrant/storage/f';
 
-/** One qdrant-like service with a named volume; BODY lets a test change its env. */
-function storeService(body = 'v1'): Record<string, unknown> {
-  return {
-    services: {
-      store: {
-        image: TEST_IMAGE,
-        ports: { http: 6333 },
-        env: { HTTP_PORTS: '6333', BODY: body },
-        volumes: { storage: '/qdrant/storage' },
-        health: { http: { port: 'http', path: '/healthz' }, timeout: '30s' },
-      },
-    },
-  };
-}
 
 async function storeContainer(runtime: Runtime, project: TestProject): Promise<string> {
   const ids = await projectContainerIds(runtime, project.id);

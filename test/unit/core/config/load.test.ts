@@ -5,20 +5,11 @@ import test from 'ava';
 import { loadConfig } from '../../../../core/config/load.js';
 import { validateConfig } from '../../../../core/config/validate.js';
 import { CidxError } from '../../../../core/errors.js';
+import { CONFIG_FILE, problems } from '../../helpers/config-problems.js';
 import { projectId } from '../../../../core/project.js';
 
-const FILE = '/work/my-app/cidx.config.ts';
+const FILE = CONFIG_FILE;
 
-/** The CONFIG_INVALID error's detail lines for a raw config. */
-function problems(raw: unknown): string[] {
-  try {
-    validateConfig(raw, FILE);
-  } catch (error) {
-    if (error instanceof CidxError && error.code === 'CONFIG_INVALID') return error.details;
-    throw error;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
 
 test('applies the defaults: runtime auto, bind 127.0.0.1, empty collections', (t) => {
   const { config, warnings } = validateConfig({ services: { qdrant: { image: 'qdrant/qdrant:v1.12.4' } } }, FILE);

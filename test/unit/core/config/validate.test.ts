@@ -5,20 +5,10 @@
  */
 import test from 'ava';
 import { validateConfig } from '../../../../core/config/validate.js';
-import { CidxError } from '../../../../core/errors.js';
+import { CONFIG_FILE, problems } from '../../helpers/config-problems.js';
 
-const FILE = '/work/example-project/cidx.config.ts';
+const FILE = CONFIG_FILE;
 
-/** The problem lines of an invalid config; fails the test when it is valid or throws anything but CONFIG_INVALID. */
-function problems(raw: unknown): string[] {
-  try {
-    validateConfig(raw, FILE);
-  } catch (error) {
-    if (error instanceof CidxError && error.code === 'CONFIG_INVALID') return error.details;
-    throw error;
-  }
-  throw new Error('expected the config to be invalid');
-}
 
 const OBJECT_MEMBERS = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
