@@ -152,7 +152,7 @@ export interface PortReport {
 }
 
 /** What apply did to a service. */
-export type ApplyAction = 'created' | 'started' | 'recreated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
+export type ApplyAction = 'created' | 'started' | 'recreated' | 'unchanged' | 'removed' | 'failed' | 'skipped' | 'vetoed';
 
 export interface ServiceReport {
   name: string;
@@ -165,6 +165,8 @@ export interface ServiceReport {
   container: { id: string; name: string } | null;
   ports: PortReport[];
   error?: { code: string; message: string; details?: string[]; hint?: string };
+  /** A plugin's `reviewPlan` tap vetoed the planned step (`op`): it was not executed. */
+  veto?: { op: string; reason: string; by: string };
 }
 
 export interface ProjectReport {

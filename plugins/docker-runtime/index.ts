@@ -2,6 +2,7 @@
  * Serves projects with the Docker CLI. Claims `runtime: 'docker'` outright and
  * `runtime: 'auto'` when the Docker engine answers (it is tried before Podman).
  */
+import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/cli-runtime.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
@@ -18,5 +19,5 @@ export interface DockerRuntimeOptions {
 }
 
 export function dockerRuntime(options: DockerRuntimeOptions = {}): CidxPlugin {
-  return cliRuntimePlugin({ name: 'docker-runtime', dialect: dockerDialect, binary: options.binary, stage: 0 });
+  return cliRuntimePlugin({ name: 'docker-runtime', dialect: dockerDialect, binary: options.binary, stage: STAGE.builtin });
 }

@@ -2,6 +2,7 @@
  * Serves projects with the Podman CLI. Claims `runtime: 'podman'` outright and
  * `runtime: 'auto'` when Docker did not answer and Podman does.
  */
+import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/cli-runtime.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
@@ -19,5 +20,5 @@ export interface PodmanRuntimeOptions {
 }
 
 export function podmanRuntime(options: PodmanRuntimeOptions = {}): CidxPlugin {
-  return cliRuntimePlugin({ name: 'podman-runtime', dialect: podmanDialect, binary: options.binary, stage: 10 });
+  return cliRuntimePlugin({ name: 'podman-runtime', dialect: podmanDialect, binary: options.binary, stage: STAGE.fallback });
 }

@@ -5,6 +5,7 @@
  * is what cidx reports, so a stale cache can cost a fallback, never a wrong URL.
  */
 import type { PortCandidate } from '../../core/model.js';
+import { STAGE } from '../../core/hooks.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { pickBinding } from '../../core/reconcile/report.js';
 import { privateCacheDir } from '../../core/state-dirs.js';
@@ -28,7 +29,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         return dir === undefined ? undefined : cacheFile(dir, projectId);
       };
 
-      hooks.requestPorts.tapPromise({ name: NAME, stage: -10 }, async (requests, context) => {
+      hooks.requestPorts.tapPromise({ name: NAME, stage: STAGE.base }, async (requests, context) => {
         const file = fileFor(context.project.id);
         loaded ??= file === undefined ? Promise.resolve(Object.create(null) as CachedPorts) : readCache(file);
         const cached = (await loaded)[context.service.name] ?? Object.create(null);
@@ -46,7 +47,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         });
       });
 
-      hooks.reported.tapPromise(NAME, async (report, context) => {
+      hooks.afterReport.tapPromise(NAME, async (report, context) => {
         const file = fileFor(report.project.id);
         if (file === undefined) return;
         const before = await (loaded ?? readCache(file));
