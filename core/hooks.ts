@@ -184,6 +184,11 @@ export function createHooks() {
 
 export type CidxHooks = ReturnType<typeof createHooks>;
 
+/** Whether any plugin tapped `hook` (tapable's isUsed() counts cidx's own interceptors too). */
+export function isTapped(hook: { taps: readonly unknown[] }): boolean {
+  return hook.taps.length > 0;
+}
+
 /** The hook names of API v1, for the error a v1 plugin meets. */
 export const RENAMED_HOOKS: Readonly<Record<string, keyof CidxHooks>> = Object.freeze({
   configResolved: 'afterConfigResolved',

@@ -13,7 +13,7 @@ import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { plan } from './reconcile/plan.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
-import type { DownResult, ReviewedStep } from './hooks.js';
+import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
 import type { Session } from './session.js';
 
@@ -27,7 +27,7 @@ export interface ProjectPlan {
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
 export async function planProject(session: Session): Promise<ProjectPlan> {
   const planned = await observeAndPlan(session);
-  if (!session.hooks.reviewPlan.isUsed()) return planned;
+  if (!isTapped(session.hooks.reviewPlan)) return planned;
   const steps = await session.hooks.reviewPlan.promise(planned.steps, { ...session, desired: planned.desired, observed: planned.observed });
   return { ...planned, steps };
 }

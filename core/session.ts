@@ -14,7 +14,7 @@ import { findConfig, type LoadedConfig, type RawConfig } from './config/load.js'
 import { trackPlugin } from './config/plugin-tracking.js';
 import { unwrapDefault } from './config/unwrap.js';
 import { validateCached } from './config/validated-cache.js';
-import { createHooks, RENAMED_HOOKS, type CidxHooks, type ProjectContext } from './hooks.js';
+import { createHooks, isTapped, RENAMED_HOOKS, type CidxHooks, type ProjectContext } from './hooks.js';
 import { quietLogger, type Logger } from './logger.js';
 import type { CidxPlugin } from './plugin.js';
 import type { ContainerRuntime } from './runtime.js';
@@ -94,7 +94,7 @@ export async function openProjectSession(options: SessionOptions): Promise<Proje
     const config = unwrapDefault(raw);
     const own = ownPlugins(config);
     applyPlugins(hooks, enabled(options.plugins, config && typeof config === 'object' ? (config as { disable?: unknown }).disable : undefined), own.map(trackPlugin));
-    if (!hooks.extendConfig.isUsed()) {
+    if (!isTapped(hooks.extendConfig)) {
       loaded = await validate(raw, filepath);
     } else {
       const context = { configFile: filepath, root: path.dirname(filepath), command: options.command, signal, logger };
