@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSession, type Session } from '../core/session.js';
+import type { Logger } from '../core/logger.js';
 import type { CidxUserConfig } from '../schemas/config.js';
 
 /** Which project, and on which runtime: shared by `up()` and `down()`. */
@@ -29,6 +30,12 @@ export interface ProjectOptions {
    * Default: `$CIDX_RUNTIME`, else the config's `runtime` (itself `'auto'` by default).
    */
   runtime?: string;
+  /**
+   * Where plugins' log lines (`context.logger`) go: pass your test runner's
+   * logger, or `createLogger((level, message, name) => …)`.
+   * Default: none are written (stderr belongs to the program embedding cidx).
+   */
+  logger?: Logger;
 }
 
 /** The name a config object goes by in messages and in `project.configFile`: it has no file. */
@@ -37,11 +44,11 @@ export const CONFIG_OBJECT_NAME = '<config object>';
 export async function apiSession(options: ProjectOptions, command: string, signal: AbortSignal): Promise<Session> {
   const { builtinPlugins } = await import('../plugins/index.js');
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const base = { command, plugins: builtinPlugins(), cwd, runtime: options.runtime, signal };
+  const base = { command, plugins: builtinPlugins(), cwd, runtime: options.runtime, signal, ...(options.logger ? { logger: options.logger } : {}) };
   const { config } = options;
   if (config === undefined || typeof config === 'string' || config instanceof URL) {
     return openSession({ ...base, configFile: config instanceof URL ? fileURLToPath(config) : config });
   }
-  const { validateConfig } = await import('../core/config/validate.js'); // zod: only for config objects
-  return openSession({ ...base, loaded: validateConfig(config, path.join(cwd, CONFIG_OBJECT_NAME)) });
+  // Validated in the session, after the config's plugins' `extendConfig` taps, exactly as a file's export.
+  return openSession({ ...base, raw: { raw: config, filepath: path.join(cwd, CONFIG_OBJECT_NAME) } });
 }

@@ -10,6 +10,7 @@ import type { Session } from '../core/session.js';
 import { apiSession, type ProjectOptions } from './session.js';
 import { createStack, type Stack } from './stack.js';
 
+/** `logger` (from ProjectOptions): plugins' log lines; quiet by default, so a test run's output stays the test runner's. */
 export interface UpOptions extends ProjectOptions {
   /**
    * Bring up only these services and what they depend on (`dependsOn`, transitively);

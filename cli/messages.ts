@@ -133,6 +133,7 @@ Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
   nothingToRemove: 'no containers of this project are running or stopped',
   fallback: (service: string, port: string, preferred: number, host: number) =>
     `${service}.${port}: preferred port ${preferred} was taken; using ${host} instead`,
+  vetoed: (service: string, reason: string) => `note: ${service}: ${reason}; the container was kept as it was`,
   applyFailed: (count: number) => `${count} service${count === 1 ? '' : 's'} did not become healthy`,
   waitingForLock: (pid: number | undefined) =>
     `waiting for another cidx process${pid ? ` (pid ${pid})` : ''} working on this project…`,

@@ -87,6 +87,15 @@ export const errorRegistry = Object.freeze({
     exitCode: ExitCode.failure,
     hint: 'A promise in the config or a plugin never resolved or rejected, and nothing else was left to wait for. Fix that code (a missing resolve() or await).',
   },
+  PLUGIN_INVALID: {
+    exitCode: ExitCode.usage,
+    hint: 'Fix the plugin named above, or remove it from the config\'s `plugins`.',
+  },
+  PLUGIN_HOOK_UNKNOWN: {
+    exitCode: ExitCode.usage,
+    hint: 'Hook API v2 renamed some hooks: see "Migrating from v1" in docs/plugins.md.',
+  },
+  STEP_VETOED: { exitCode: ExitCode.failure, hint: 'A plugin in the config vetoed this step; change the config or the plugin to let it run.' },
   INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
   INTERNAL: {
     exitCode: ExitCode.failure,

@@ -10,7 +10,13 @@ export { configSchema, DEFAULTS } from '../schemas/config.js';
 export type { CidxPlugin } from './plugin.js';
 export {
   createHooks,
+  STAGE,
+  RENAMED_HOOKS,
   type CidxHooks,
+  type ConfigContext,
+  type PlanContext,
+  type ReviewedStep,
+  type Veto,
   type ProjectContext,
   type RuntimeRequest,
   type SpecContext,
@@ -20,6 +26,7 @@ export {
   type ReportContext,
 } from './hooks.js';
 export type * from './model.js';
+export { createLogger, quietLogger, type Logger, type LogLevel, type LogSink } from './logger.js';
 export { type ContainerRuntime, type RuntimeCapabilities, type ExecOptions, type ExecResult, type RuntimeDescription, PortRefusedError, NameConflictError } from './runtime.js';
 export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';

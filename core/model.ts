@@ -166,6 +166,8 @@ export interface ServiceReport {
   container: { id: string; name: string } | null;
   ports: PortReport[];
   error?: { code: string; message: string; details?: string[]; hint?: string };
+  /** A plugin's `reviewPlan` tap vetoed the planned step (`op`): it was not executed. */
+  veto?: { op: string; reason: string; by: string };
 }
 
 export interface ProjectReport {

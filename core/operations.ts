@@ -12,18 +12,28 @@ import { pruneProjects as prune, type PruneOptions, type PruneResult } from './p
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
-import { plan, type Step } from './reconcile/plan.js';
+import { plan } from './reconcile/plan.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
+import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
+import { applyVetoes, withVetoes } from './plan-review.js';
 import type { Session } from './session.js';
 
 export interface ProjectPlan {
   desired: DesiredService[];
   observed: ObservedContainer[];
-  steps: Step[];
+  /** The planner's steps as `reviewPlan` taps left them: some may carry a `veto`. */
+  steps: ReviewedStep[];
 }
 
-/** Observes once and plans: a pure function of what is wanted and what is there. */
+/** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
 export async function planProject(session: Session): Promise<ProjectPlan> {
+  const planned = await observeAndPlan(session);
+  if (!isTapped(session.hooks.reviewPlan)) return planned;
+  const steps = await session.hooks.reviewPlan.promise(planned.steps, { ...session, desired: planned.desired, observed: planned.observed });
+  return { ...planned, steps };
+}
+
+async function observeAndPlan(session: Session): Promise<ProjectPlan> {
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
   const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
   return { desired, observed, steps: plan(desired, observed) };
@@ -40,10 +50,20 @@ export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
  */
 export async function applyProject(session: Session, options: ApplyOptions = {}): Promise<ProjectReport> {
   return withProjectLock(session, options.onWait, async () => {
-    const { desired, steps } = await planProject(session);
-    const report = await executePlan({ ...session, onProgress: options.onProgress }, desired, steps);
-    await session.hooks.reported.promise(report, session);
-    return report;
+    try {
+      await session.hooks.beforeApply.promise(session);
+      const { desired, steps } = await planProject(session);
+      const vetoed = applyVetoes(desired, steps);
+      const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
+      const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
+      await session.hooks.afterReport.promise(report, session);
+      await session.hooks.afterApply.promise(report, session);
+      return report;
+    } catch (error) {
+      // Observers only: the apply's own error is what the caller gets, whatever a tap does.
+      await session.hooks.applyFailed.promise(error, session).catch(() => undefined);
+      throw error;
+    }
   });
 }
 
@@ -60,7 +80,7 @@ async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait
 
 /** Observes and probes each service once; changes nothing. */
 export async function statusProject(session: Session): Promise<ProjectReport> {
-  const { desired, observed } = await planProject(session);
+  const { desired, observed } = await observeAndPlan(session);
   const services = await Promise.all(
     desired.map(async (service): Promise<ServiceReport> => {
       const container = serviceContainer(service, observed);
@@ -78,14 +98,11 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
     }),
   );
   const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, services: services.map(inReadingOrder) };
-  await session.hooks.reported.promise(report, session);
+  await session.hooks.afterReport.promise(report, session);
   return report;
 }
 
-export interface DownResult {
-  containers: string[];
-  volumes: string[];
-}
+export type { DownResult };
 
 /** Removes the project's containers; volumes only when asked. */
 export async function downProject(session: Session, options: { volumes?: boolean; onWait?: ApplyOptions['onWait'] } = {}): Promise<DownResult> {
@@ -102,7 +119,9 @@ async function removeProject(session: Session, withVolumes: boolean): Promise<Do
     volumes = await session.runtime.listVolumes(volumePrefix(session.project));
     if (volumes.length) await session.runtime.removeVolumes(volumes);
   }
-  return { containers: containers.map((container) => container.name), volumes };
+  const result = { containers: containers.map((container) => container.name), volumes };
+  await session.hooks.afterDown.promise(result, session);
+  return result;
 }
 
 /**
@@ -139,7 +158,7 @@ export async function lookupService(session: Session, name: string): Promise<Ser
 
 /** Every service's ports as observed now, without probing health: for `cidx env`. */
 export async function observePorts(session: Session): Promise<ServiceLookup[]> {
-  const { desired, observed } = await planProject(session);
+  const { desired, observed } = await observeAndPlan(session);
   return desired.map((service) => {
     const container = serviceContainer(service, observed);
     return { service, container, ports: portReports(service, container, session.runtime) };

@@ -11,9 +11,13 @@ import type { CidxPlugin } from '../core/plugin.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 import { DEFAULTS } from './defaults.js';
+import { didYouMean } from '../core/config/format-issues.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';
 
 export { DEFAULTS };
+
+/** The built-in plugins' names, which `disable` may list (plugins/index.ts must match: a unit test checks). */
+export const BUILTIN_PLUGINS = ['docker-runtime', 'podman-runtime', 'port-cache', 'preferred-port-fallback', 'health-check'] as const;
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 const nameRule = (what: string) =>
@@ -212,6 +216,18 @@ const configShape = z.strictObject({
       }),
     )
     .default({}).describe('Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none.'),
+  /** Built-in plugins to switch off, by name (see BUILTIN_PLUGINS). Default: none. */
+  disable: z
+    .array(
+      z.enum(BUILTIN_PLUGINS, {
+        error: (issue) => {
+          const hint = typeof issue.input === 'string' ? didYouMean(issue.input, [...BUILTIN_PLUGINS]) : undefined;
+          return `expected the name of a built-in plugin (${BUILTIN_PLUGINS.join(', ')}), got ${describeInput(issue.input)}${hint ? `; ${hint}` : ''}`;
+        },
+      }),
+      { error: (issue) => `expected a list of built-in plugin names such as ["health-check"], got ${describeInput(issue.input)}` },
+    )
+    .default([]).describe(`Built-in plugins to switch off, by name: ${BUILTIN_PLUGINS.join(', ')}. Default: none.`),
   /** Third-party plugins, applied after the built-in ones. Default: none. */
   plugins: z
     .array(z.custom<CidxPlugin>(isPlugin, { error: 'expected a plugin: an object with `name` and `apply(hooks)`' }))

@@ -16,6 +16,8 @@ export async function apply(context: CommandContext): Promise<number> {
   context.signal.throwIfAborted();
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);
+  // A vetoed step that kept a container is no failure, but must not go unseen.
+  for (const service of report.services) if (service.veto && !service.error) context.log(messages.vetoed(service.name, service.reason ?? ''));
   const failed = report.services.filter((service) => service.action !== 'removed' && (service.error || service.healthy === false));
   if (failed.length) {
     context.log(messages.applyFailed(failed.length));

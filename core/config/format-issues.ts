@@ -6,7 +6,7 @@ import type { z } from 'zod';
 
 /** Known keys by position in the config, for "did you mean" hints. */
 const KNOWN_KEYS: Array<[RegExp, string[]]> = [
-  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'preferredPorts', 'plugins']],
+  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'preferredPorts', 'disable', 'plugins']],
   [/^services\.[^.]+$/, ['image', 'ports', 'env', 'command', 'volumes', 'health', 'dependsOn']],
   [/^services\.[^.]+\.health$/, ['http', 'tcp', 'command', 'runtime', 'timeout', 'interval', 'successes']],
   [/^services\.[^.]+\.health\.http$/, ['port', 'path', 'status', 'headers']],
@@ -89,7 +89,8 @@ export function formatIssues(input: ReadonlyArray<Issue>): string[] {
   return lines;
 }
 
-function didYouMean(key: string, known: string[]): string | undefined {
+/** The closest of `known` to a mistyped `key`, as a hint; undefined when none is close. */
+export function didYouMean(key: string, known: string[]): string | undefined {
   // 'enviroment' → 'env', 'volume' → 'volumes': a known key that starts the typed one, or the reverse.
   const prefix = known.find((name) => name.length >= 3 && (key.toLowerCase().startsWith(name.toLowerCase()) || name.toLowerCase().startsWith(key.toLowerCase())));
   if (prefix) return `did you mean "${prefix}"?`;

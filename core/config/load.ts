@@ -48,6 +48,19 @@ export interface LoadOptions {
 }
 
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
+  const found = await findConfig(options);
+  const loaded = await validateCached(found.raw, found.filepath);
+  return { ...loaded, config: trackPluginHooks(loaded.config) };
+}
+
+/** The config file's default export, as loaded and not yet validated: what `extendConfig` taps see. */
+export interface RawConfig {
+  raw: unknown;
+  filepath: string;
+}
+
+/** Finds and loads the nearest config file (or the explicit one); validation is the caller's. */
+export async function findConfig(options: LoadOptions = {}): Promise<RawConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const explorer = cosmiconfig('cidx', {
     searchPlaces: CONFIG_FILES,
@@ -83,8 +96,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     throw new CidxError('CONFIG_NOT_FOUND', `no cidx config found ${where} (looked for ${CONFIG_FILES.slice(0, 6).join(', ')} and package.json#cidx)`);
   }
   if (found.isEmpty || found.config === undefined || found.config === null) throw emptyConfig(found.filepath);
-  const loaded = await validateCached(found.config, found.filepath);
-  return { ...loaded, config: trackPluginHooks(loaded.config) };
+  return { raw: found.config, filepath: found.filepath };
 }
 
 /**

@@ -11,13 +11,15 @@ import type { CidxPlugin } from '../plugin.js';
 
 export function trackPluginHooks(config: CidxConfig): CidxConfig {
   if (config.plugins.length === 0) return config;
-  const plugins = config.plugins.map((plugin): CidxPlugin => {
-    // The plugin object stays the prototype: its name, its other methods and `this` in apply are unchanged.
-    const apply = (hooks: CidxHooks) => {
-      trackHooks(hooks);
-      return plugin.apply(hooks);
-    };
-    return Object.create(plugin, { apply: { value: apply, enumerable: true } }) as CidxPlugin;
-  });
-  return { ...config, plugins };
+  return { ...config, plugins: config.plugins.map(trackPlugin) };
+}
+
+/** One plugin, wrapped so that its taps are named while they run. */
+export function trackPlugin(plugin: CidxPlugin): CidxPlugin {
+  // The plugin object stays the prototype: its name, its other methods and `this` in apply are unchanged.
+  const apply = (hooks: CidxHooks) => {
+    trackHooks(hooks);
+    return plugin.apply(hooks);
+  };
+  return Object.create(plugin, { apply: { value: apply, enumerable: true } }) as CidxPlugin;
 }

@@ -1,6 +1,6 @@
 /**
  * From config to desired state: one ContainerSpec per service, refined by the
- * `containerSpec` hook, then hashed. The hash goes into a label on the
+ * `resolveSpec` hook, then hashed. The hash goes into a label on the
  * container; comparing it with the desired hash is how drift is detected.
  */
 import { createHash } from 'node:crypto';
@@ -121,7 +121,7 @@ export async function desiredServices(hooks: CidxHooks, context: ProjectContext,
     Object.entries(config.services)
       .filter(([name]) => !only || only.includes(name))
       .map(async ([name, service]) => {
-      const refined = await hooks.containerSpec.promise(baseSpec(project, config, name, service), { ...context, service: name, serviceConfig: service });
+      const refined = await hooks.resolveSpec.promise(baseSpec(project, config, name, service), { ...context, service: name, serviceConfig: service });
       const hash = specHash(refined);
       const spec: ContainerSpec = {
         ...refined,

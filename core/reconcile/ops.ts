@@ -40,6 +40,8 @@ export type StepOp = keyof typeof OPS;
 export const OUTCOMES = {
   failed: { glyph: '!', colour: 'red', word: 'fail', past: 'failed' },
   skipped: { glyph: '.', colour: 'dim', word: 'skip', past: 'skipped' },
+  /** A plugin's `reviewPlan` vetoed the step: the container was left as it was. */
+  vetoed: { glyph: '✗', colour: 'yellow', word: 'veto', past: 'vetoed' },
 } as const satisfies Record<string, OpLook>;
 
 /** `action` in the apply report: what was done to the service, or why nothing was. */

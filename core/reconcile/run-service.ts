@@ -1,7 +1,7 @@
 /**
  * Creates one service's container, negotiating host ports with the engine:
  * ask for what `requestPorts` produced; when the engine refuses a port, let
- * `portRefused` revise the request (preferred-port-fallback drops the taken
+ * `retryPorts` revise the request (preferred-port-fallback drops the taken
  * port) and try again. The engine's answer is the truth; nothing is checked
  * beforehand, because checking then binding is a race.
  */
@@ -46,7 +46,7 @@ export async function runService(hooks: CidxHooks, context: ServiceContext): Pro
 /**
  * Asks `requestPorts` what to ask for, then calls `attempt` with it; when the
  * engine refuses a port (`PortRefusedError` from `attempt`), lets
- * `portRefused` revise the request and calls `attempt` again. `attempt`
+ * `retryPorts` revise the request and calls `attempt` again. `attempt`
  * decides itself whether an abort may stop it: a recreate half-way through
  * its swap must not be. Resolves with the container id `attempt` returned.
  */
@@ -70,7 +70,7 @@ export async function negotiatePorts(hooks: CidxHooks, context: ServiceContext, 
     } catch (error) {
       if (!hasCode(error, 'PORT_REFUSED') || count >= MAX_ATTEMPTS) throw error;
       const refused = (error as PortRefusedError).port;
-      const revised = await hooks.portRefused.promise(requests, { ...context, port: refused, message: error.message });
+      const revised = await hooks.retryPorts.promise(requests, { ...context, port: refused, message: error.message });
       if (revised) {
         requests = revised;
       } else if (requests.some((request) => request.candidates.length > 0)) {

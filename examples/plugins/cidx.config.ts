@@ -6,7 +6,7 @@
  *   node bin/cidx.js down -c examples/plugins/cidx.config.ts
  *
  * The labels include com.example.team=search and com.example.tier=frontend.
- * port-range's notes go to stderr, so stdout stays clean for --json.
+ * port-range's notes go to the hook logger: stderr, as `[port-range] …`, so stdout stays clean for --json.
  */
 import { defineConfig } from 'cidx';
 import { pinLabels } from './pin-labels.mjs';

@@ -52,7 +52,7 @@ export function pinLabels(options = {}) {
       }
 
       // The config is validated by now: catch a typo in a service name early.
-      hooks.configResolved.tap(NAME, ({ config }) => {
+      hooks.afterConfigResolved.tap(NAME, ({ config }) => {
         const unknown = Object.keys(perService).filter((service) => !(service in config.services));
         if (unknown.length) {
           throw new CidxError('CONFIG_INVALID', `${NAME}: unknown service ${unknown.map((name) => `"${name}"`).join(', ')}`, {
@@ -64,7 +64,7 @@ export function pinLabels(options = {}) {
       // Waterfall: receive the spec as earlier taps left it, return a new one
       // (never mutate it). Labels already on it, cidx's own or an earlier
       // plugin's, win over ours.
-      hooks.containerSpec.tap(NAME, (spec, { service }) => ({
+      hooks.resolveSpec.tap(NAME, (spec, { service }) => ({
         ...spec,
         labels: { ...common, ...perService[service], ...spec.labels },
       }));

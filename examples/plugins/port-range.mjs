@@ -27,7 +27,7 @@ const NAME = 'port-range';
  * @property {number} [min] Lowest host port that may be requested. Default: 1024.
  * @property {number} [max] Highest host port that may be requested. Default: 65535.
  * @property {'enforce' | 'audit'} [mode] `enforce` drops requests outside the range; `audit` keeps them and logs every request. Default: 'enforce'.
- * @property {(line: string) => void} [log] Where notes go. Default: stderr, so `--json` on stdout stays clean.
+ * @property {(line: string) => void} [log] Where notes go. Default: the hook context's logger, which the CLI writes to stderr as `[port-range] …` (stdout stays clean for `--json`; a live progress display stays intact).
  */
 
 /**
@@ -36,7 +36,6 @@ const NAME = 'port-range';
  */
 export function portRange(options = {}) {
   const { min = 1024, max = 65535, mode = 'enforce' } = options;
-  const log = options.log ?? ((line) => process.stderr.write(`${NAME}: ${line}\n`));
   const inRange = (/** @type {number} */ port) => port >= min && port <= max;
 
   return definePlugin({
@@ -47,11 +46,12 @@ export function portRange(options = {}) {
         throw new CidxError('CONFIG_INVALID', `${NAME}: expected 1 <= min <= max <= 65535 and mode 'enforce' or 'audit', got min ${min}, max ${max}, mode ${mode}`);
       }
 
-      // Stage 10: after port-cache (-10) and preferred-port-fallback (0) have
-      // added their candidates, so this tap sees every request before it goes
-      // to the engine.
-      hooks.requestPorts.tap({ name: NAME, stage: 10 }, (requests, { service }) =>
-        requests.map((request) => {
+      // The default stage runs after the built-ins (port-cache and
+      // preferred-port-fallback, at STAGE.base) have added their candidates,
+      // so this tap sees every request before it goes to the engine.
+      hooks.requestPorts.tap(NAME, (requests, { service, logger }) => {
+        const log = options.log ?? ((/** @type {string} */ line) => logger.info(line));
+        return requests.map((request) => {
           const where = `${service.name}.${request.name}`;
           if (mode === 'audit') {
             const asked = request.candidates.map((candidate) => `${candidate.port} (${candidate.source}${inRange(candidate.port) ? '' : ', outside range'})`);
@@ -62,8 +62,8 @@ export function portRange(options = {}) {
           if (outside.length === 0) return request;
           for (const candidate of outside) log(`${where}: not asking for ${candidate.port} (${candidate.source}): outside ${min}-${max}`);
           return { ...request, candidates: request.candidates.filter((candidate) => inRange(candidate.port)) };
-        }),
-      );
+        });
+      });
     },
   });
 }

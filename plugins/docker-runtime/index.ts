@@ -3,6 +3,7 @@
  * `runtime: 'auto'` when the Docker engine answers (it is tried before Podman).
  * Everything Docker-specific is in this dialect; the CLI code is shared.
  */
+import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/dialect.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
@@ -43,5 +44,5 @@ export interface DockerRuntimeOptions {
 }
 
 export function dockerRuntime(options: DockerRuntimeOptions = {}): CidxPlugin {
-  return cliRuntimePlugin({ name: 'docker-runtime', dialect: dockerDialect, binary: options.binary, stage: 0 });
+  return cliRuntimePlugin({ name: 'docker-runtime', dialect: dockerDialect, binary: options.binary, stage: STAGE.builtin });
 }

@@ -7,7 +7,7 @@
 import pRetry from 'p-retry';
 import { CidxError, isCidxError } from '../../core/errors.js';
 import { formatDuration } from '../../schemas/duration.js';
-import type { HealthRequest } from '../../core/hooks.js';
+import { STAGE, type HealthRequest } from '../../core/hooks.js';
 import type { HealthResult, ObservedContainer, PortReport } from '../../core/model.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { hostOf } from '../../core/url-host.js';
@@ -31,7 +31,8 @@ export function healthCheck(): CidxPlugin {
   return definePlugin({
     name: NAME,
     apply(hooks) {
-      hooks.checkHealth.tapPromise({ name: NAME, stage: 0 }, async (request) => {
+      // Late: a plugin's own answer for a service (at the default stage) comes first and wins.
+      hooks.checkHealth.tapPromise({ name: NAME, stage: STAGE.builtin }, async (request) => {
         const health = request.service.health;
         if (health === false || health === undefined) return { healthy: true, detail: 'no health check' };
         if (!request.wait) return toResult(await attemptOnce(request, health, health.timeout));

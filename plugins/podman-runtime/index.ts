@@ -3,6 +3,7 @@
  * `runtime: 'auto'` when Docker did not answer and Podman does. Everything
  * Podman-specific is in this dialect; the CLI code is shared.
  */
+import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/dialect.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
@@ -47,5 +48,5 @@ export interface PodmanRuntimeOptions {
 }
 
 export function podmanRuntime(options: PodmanRuntimeOptions = {}): CidxPlugin {
-  return cliRuntimePlugin({ name: 'podman-runtime', dialect: podmanDialect, binary: options.binary, stage: 10 });
+  return cliRuntimePlugin({ name: 'podman-runtime', dialect: podmanDialect, binary: options.binary, stage: STAGE.fallback });
 }

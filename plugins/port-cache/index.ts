@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { PortCandidate } from '../../core/model.js';
+import { STAGE } from '../../core/hooks.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { pickBinding } from '../../core/reconcile/report.js';
 import { privateCacheDir } from '../../core/state-dirs.js';
@@ -30,7 +31,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         return ports === undefined ? undefined : cacheFile(path.dirname(ports), projectId);
       };
 
-      hooks.requestPorts.tapPromise({ name: NAME, stage: -10 }, async (requests, context) => {
+      hooks.requestPorts.tapPromise({ name: NAME, stage: STAGE.base }, async (requests, context) => {
         const file = fileFor(context.project.id);
         loaded ??= file === undefined ? Promise.resolve(Object.create(null) as CachedPorts) : readCache(file);
         const cached = (await loaded)[context.service.name] ?? Object.create(null);
@@ -48,7 +49,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         });
       });
 
-      hooks.reported.tapPromise(NAME, async (report, context) => {
+      hooks.afterReport.tapPromise(NAME, async (report, context) => {
         const file = fileFor(report.project.id);
         if (file === undefined) return;
         const before = await (loaded ?? readCache(file));

@@ -4,6 +4,7 @@
  * candidate or a runtime-chosen port. The report marks such ports `fallback`.
  */
 import type { PortRequest } from '../../core/model.js';
+import { STAGE } from '../../core/hooks.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 
 const NAME = 'preferred-port-fallback';
@@ -12,7 +13,8 @@ export function preferredPortFallback(): CidxPlugin {
   return definePlugin({
     name: NAME,
     apply(hooks) {
-      hooks.requestPorts.tap({ name: NAME, stage: 0 }, (requests, { service }) =>
+      // After port-cache (both at the base stage): the preferred port goes before what it remembered.
+      hooks.requestPorts.tap({ name: NAME, stage: STAGE.base + 1 }, (requests, { service }) =>
         requests.map((request) => {
           const preferred = service.preferred[request.name];
           if (preferred === undefined) return request;
@@ -20,7 +22,7 @@ export function preferredPortFallback(): CidxPlugin {
           return { ...request, candidates: [{ port: preferred, source: 'preferred' }, ...rest] };
         }),
       );
-      hooks.portRefused.tap({ name: NAME, stage: 0 }, (requests, refusal) => withoutRefused(requests, refusal.port));
+      hooks.retryPorts.tap({ name: NAME, stage: STAGE.builtin }, (requests, refusal) => withoutRefused(requests, refusal.port));
     },
   });
 }

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { createHooks, isCidxError, validateConfig, type CidxPlugin, type ContainerSpec, type SpecContext } from '../../core/index.js';
+import { createHooks, isCidxError, quietLogger, validateConfig, type CidxPlugin, type ContainerSpec, type SpecContext } from '../../core/index.js';
 import { containerLabels, containerNames, importFromRepo, repoFileUrl, RUNTIMES, tempProject, TEST_IMAGE } from './project.js';
 
 type PinLabels = (options?: { labels?: Record<string, string>; services?: Record<string, Record<string, string>> }) => CidxPlugin;
@@ -22,6 +22,7 @@ function specContext(service: string): SpecContext {
     config: loaded.config,
     command: 'apply',
     signal: new AbortController().signal,
+    logger: quietLogger,
     service,
     serviceConfig: loaded.config.services[service]!,
   };
@@ -44,8 +45,8 @@ test('adds the common labels to every service and the per-service ones to theirs
   const hooks = createHooks();
   pinLabels({ labels: { 'com.example.team': 'search' }, services: { qdrant: { 'com.example.tier': 'db' } } }).apply(hooks);
   const input = baseSpec('qdrant');
-  const qdrant = await hooks.containerSpec.promise(input, specContext('qdrant'));
-  const ollama = await hooks.containerSpec.promise(baseSpec('ollama'), specContext('ollama'));
+  const qdrant = await hooks.resolveSpec.promise(input, specContext('qdrant'));
+  const ollama = await hooks.resolveSpec.promise(baseSpec('ollama'), specContext('ollama'));
   t.like(qdrant.labels, { 'com.example.team': 'search', 'com.example.tier': 'db', 'io.cidx.project': loaded.project.id, 'io.cidx.service': 'qdrant' });
   t.like(ollama.labels, { 'com.example.team': 'search', 'io.cidx.service': 'ollama' });
   t.false('com.example.tier' in ollama.labels);
@@ -54,9 +55,9 @@ test('adds the common labels to every service and the per-service ones to theirs
 
 test('leaves labels an earlier tap set alone', async (t) => {
   const hooks = createHooks();
-  hooks.containerSpec.tap({ name: 'earlier', stage: -5 }, (spec) => ({ ...spec, labels: { ...spec.labels, 'com.example.team': 'platform' } }));
+  hooks.resolveSpec.tap({ name: 'earlier', stage: -5 }, (spec) => ({ ...spec, labels: { ...spec.labels, 'com.example.team': 'platform' } }));
   pinLabels({ labels: { 'com.example.team': 'search', 'com.example.cost': '42' } }).apply(hooks);
-  const spec = await hooks.containerSpec.promise(baseSpec('qdrant'), specContext('qdrant'));
+  const spec = await hooks.resolveSpec.promise(baseSpec('qdrant'), specContext('qdrant'));
   t.like(spec.labels, { 'com.example.team': 'platform', 'com.example.cost': '42' });
 });
 
@@ -70,8 +71,8 @@ test('refuses labels in cidx\'s own io.cidx. namespace when applied', (t) => {
 test('names an unknown service once the config is resolved', async (t) => {
   const hooks = createHooks();
   pinLabels({ services: { qdrnat: { 'com.example.tier': 'db' } } }).apply(hooks);
-  const { project, config, command, signal } = specContext('qdrant');
-  const error = await t.throwsAsync(hooks.configResolved.promise({ project, config, command, signal }));
+  const { project, config, command, signal, logger } = specContext('qdrant');
+  const error = await t.throwsAsync(hooks.afterConfigResolved.promise({ project, config, command, signal, logger }));
   t.like(error, { code: 'CONFIG_INVALID' });
   t.regex(error!.message, /"qdrnat"/);
   t.regex((error as { hint?: string }).hint ?? '', /qdrant, ollama/);

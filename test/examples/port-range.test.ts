@@ -7,6 +7,9 @@ import { execa } from 'execa';
 import test from 'ava';
 import {
   createHooks,
+  createLogger,
+  quietLogger,
+  STAGE,
   validateConfig,
   type CidxPlugin,
   type ContainerRuntime,
@@ -52,6 +55,7 @@ const context: ServiceContext = {
   config: loaded.config,
   command: 'apply',
   signal: new AbortController().signal,
+  logger: quietLogger,
   runtime: {} as ContainerRuntime, // the tap never touches it
   service,
   previous: undefined,
@@ -59,13 +63,13 @@ const context: ServiceContext = {
 
 const initial: PortRequest[] = service.spec.ports.map(({ name, container }) => ({ name, container, hostIp: '127.0.0.1', candidates: [] }));
 
-/** Stand-ins for port-cache (stage -10) and preferred-port-fallback (stage 0), which are not public API. */
+/** Stand-ins for port-cache and preferred-port-fallback (both at STAGE.base), which are not public API. */
 function withBuiltinLikeTaps() {
   const hooks = createHooks();
-  hooks.requestPorts.tap({ name: 'cache-like', stage: -10 }, (requests) =>
+  hooks.requestPorts.tap({ name: 'cache-like', stage: STAGE.base }, (requests) =>
     requests.map((request) => (request.name === 'http' ? { ...request, candidates: [{ port: 25_000, source: 'cache' }] } : request)),
   );
-  hooks.requestPorts.tap({ name: 'preferred-like', stage: 0 }, (requests) =>
+  hooks.requestPorts.tap({ name: 'preferred-like', stage: STAGE.base + 1 }, (requests) =>
     requests.map((request) => (request.name === 'http' ? { ...request, candidates: [{ port: 6333, source: 'preferred' }, ...request.candidates] } : request)),
   );
   return hooks;
@@ -107,6 +111,15 @@ test('audit: keeps every candidate and logs each request in order', async (t) =>
   ]);
 });
 
+test('without a log option, notes go to the context logger, named after the plugin', async (t) => {
+  const hooks = withBuiltinLikeTaps();
+  const lines: string[] = [];
+  const logger = createLogger((level, message, name) => lines.push(`${level} [${name.join('/')}] ${message}`));
+  portRange({ min: 20_000, max: 29_999 }).apply(hooks);
+  await hooks.requestPorts.promise(initial, { ...context, logger });
+  t.deepEqual(lines, ['info [port-range] qdrant.http: not asking for 6333 (preferred): outside 20000-29999']);
+});
+
 test('rejects a range that cannot hold a port, with a config error', (t) => {
   for (const options of [{ min: 0 }, { max: 70_000 }, { min: 3000, max: 2000 }, { mode: 'strict' as 'audit' }]) {
     t.like(t.throws(() => portRange(options).apply(createHooks())), { code: 'CONFIG_INVALID' }, JSON.stringify(options));
@@ -137,7 +150,7 @@ export default defineConfig({
     t.like(port('allowed'), { host: inside, preferred: inside, fallback: false });
     t.like(port('denied'), { preferred: outside, fallback: true });
     t.not(port('denied').host, outside);
-    t.regex(result.stderr, new RegExp(`port-range: denied\\.http: not asking for ${outside} \\(preferred\\): outside ${inside}-${inside}`));
+    t.regex(result.stderr, new RegExp(`\\[port-range\\] denied\\.http: not asking for ${outside} \\(preferred\\): outside ${inside}-${inside}`));
 
     // The runtime agrees: the container really is published on the allowed port.
     const { stdout } = await execa(runtime, ['port', report.services.find((entry) => entry.name === 'allowed')!.container!.name, '8080/tcp']);

@@ -105,13 +105,13 @@ test('a config whose default export never settles ends with UNSETTLED naming the
 test("a plugin's hook that never settles is named in the UNSETTLED error, exit 1", async (t) => {
   const config = [
     "import { definePlugin } from 'cidx';",
-    "const stuck = definePlugin({ name: 'stuck', apply(hooks) { hooks.configResolved.tapPromise('stuck', () => new Promise<void>(() => {})); } });",
+    "const stuck = definePlugin({ name: 'stuck', apply(hooks) { hooks.afterConfigResolved.tapPromise('stuck', () => new Promise<void>(() => {})); } });",
     'export default { services: {}, plugins: [stuck] };',
   ].join('\n');
   await withConfigProject(config, 'cidx.config.ts', async (project) => {
     const run = await project.cidx(['status', '--runtime', 'docker']);
     t.is(run.exitCode, 1, run.describe());
-    t.regex(run.stderr, /error\[UNSETTLED\] .*still waiting for plugin stuck's configResolved tap/);
+    t.regex(run.stderr, /error\[UNSETTLED\] .*still waiting for plugin stuck's afterConfigResolved tap/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { validateConfig } from '../../../core/config/validate.js';
 import { createHooks, type CidxHooks, type ProjectContext, type ServiceContext } from '../../../core/hooks.js';
+import { quietLogger } from '../../../core/logger.js';
 import type { DesiredService, ObservedContainer } from '../../../core/model.js';
 import { desiredServices } from '../../../core/reconcile/desired.js';
 import type { ContainerRuntime } from '../../../core/runtime.js';
@@ -14,7 +15,7 @@ export const PROJECT_FILE = '/work/example-project/cidx.config.ts';
 
 export function contextFor(raw: unknown, configFile = PROJECT_FILE, command = 'apply'): ProjectContext {
   const { config, project } = validateConfig(raw, configFile);
-  return { config, project, command, signal: new AbortController().signal };
+  return { config, project, command, signal: new AbortController().signal, logger: quietLogger };
 }
 
 export async function desiredFor(raw: unknown, options: { hooks?: CidxHooks; configFile?: string } = {}): Promise<DesiredService[]> {

@@ -122,7 +122,7 @@ test('desiredServices labels the spec with its hash and a per-field digest', asy
 test('desiredServices runs containerSpec taps, and what they add is hashed', async (t) => {
   const plain = await desiredOne(QDRANT, 'qdrant');
   const hooks = createHooks();
-  hooks.containerSpec.tap('add-label', (spec, context) => ({ ...spec, labels: { ...spec.labels, 'com.example.service': context.service } }));
+  hooks.resolveSpec.tap('add-label', (spec, context) => ({ ...spec, labels: { ...spec.labels, 'com.example.service': context.service } }));
   const refined = await desiredOne(QDRANT, 'qdrant', { hooks });
   t.is(refined.spec.labels['com.example.service'], 'qdrant');
   t.not(refined.hash, plain.hash);

@@ -59,7 +59,7 @@ function recording(faults: Faults = {}) {
 
 async function setUp(faults: Faults = {}, oldState: ObservedContainer['state'] = 'running') {
   const hooks = createHooks();
-  hooks.portRefused.tap('test', (requests, refusal) => withoutRefused(requests, refusal.port));
+  hooks.retryPorts.tap('test', (requests, refusal) => withoutRefused(requests, refusal.port));
   const controller = new AbortController();
   const service = await desiredOne(CONFIG, 'store');
   const old = observedFrom(service, { id: 'old', state: oldState, ports: [{ container: 6333, hostIp: '127.0.0.1', hostPort: 41000 }] });

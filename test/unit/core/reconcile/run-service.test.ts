@@ -13,13 +13,13 @@ async function setUp() {
   const hooks = createHooks();
   // As preferred-port-fallback does: ask for 6333 first, then drop a refused port.
   hooks.requestPorts.tap('prefer', (requests) => requests.map((request) => ({ ...request, candidates: [{ port: 6333, source: 'preferred' }] })));
-  hooks.portRefused.tap('fallback', (requests, refusal) =>
+  hooks.retryPorts.tap('fallback', (requests, refusal) =>
     requests.map((request) => ({ ...request, candidates: request.candidates.filter((candidate) => candidate.port !== refusal.port) })),
   );
   return { service, hooks, context: contextFor(CONFIG) };
 }
 
-test('a refused host port is revised through portRefused and the run tried again', async (t) => {
+test('a refused host port is revised through retryPorts and the run tried again', async (t) => {
   const { service, hooks, context } = await setUp();
   let refusals = 0;
   const runtime = fakeRuntime({

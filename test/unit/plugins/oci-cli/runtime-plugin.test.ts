@@ -6,6 +6,7 @@
 import test from 'ava';
 import { createHooks, type RuntimeRequest } from '../../../../core/hooks.js';
 import { validateConfig } from '../../../../core/config/validate.js';
+import { quietLogger } from '../../../../core/logger.js';
 import { cliRuntimePlugin } from '../../../../plugins/oci-cli/runtime-plugin.js';
 import type { Dialect } from '../../../../plugins/oci-cli/dialect.js';
 
@@ -17,7 +18,7 @@ function hooksWith(...plugins: ReturnType<typeof cliRuntimePlugin>[]) {
   for (const plugin of plugins) plugin.apply(hooks);
   return hooks;
 }
-const request = (requested: string, tried: string[]): RuntimeRequest => ({ ...loaded, command: 'apply', signal: new AbortController().signal, requested, tried });
+const request = (requested: string, tried: string[]): RuntimeRequest => ({ ...loaded, command: 'apply', signal: new AbortController().signal, logger: quietLogger, requested, tried });
 
 test('a request by name is claimed without a probe, even when the binary does not exist', async (t) => {
   const hooks = hooksWith(cliRuntimePlugin({ dialect: dialect('nerd'), binary: '/nonexistent/nerd' }));

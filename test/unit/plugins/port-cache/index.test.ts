@@ -144,7 +144,7 @@ test('reported saves published ports; a service that is down keeps what was reme
       redis: { tcp: { host: 6379, hostIp: '127.0.0.1' } },
     };
     await writeCache(file, context.project.root, before);
-    await hooks.reported.promise(
+    await hooks.afterReport.promise(
       report(context, [
         serviceReport('qdrant', [['http', 6333, 32770], ['grpc', 6334, 32771]]),
         serviceReport('ollama', [['http', 11434, null]]),
@@ -163,7 +163,7 @@ test('a report of some services (apply or up() of a subset) keeps the remembered
   await withCacheDir(async (dir) => {
     const { hooks, context, file } = await setup(dir);
     await writeCache(file, context.project.root, { qdrant: { http: { host: 1, hostIp: '127.0.0.1' } }, worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } } });
-    await hooks.reported.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() });
+    await hooks.afterReport.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() });
     t.deepEqual(await readCache(file), {
       qdrant: { http: { host: 32770, hostIp: '127.0.0.1', runtime: 'fake' } },
       worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } },
@@ -174,7 +174,7 @@ test('a report of some services (apply or up() of a subset) keeps the remembered
 test('what reported saved feeds the next run', async (t) => {
   await withCacheDir(async (dir) => {
     const first = await setup(dir);
-    await first.hooks.reported.promise(report(first.context, [serviceReport('qdrant', [['http', 6333, 32790], ['grpc', 6334, 32791]])]), {
+    await first.hooks.afterReport.promise(report(first.context, [serviceReport('qdrant', [['http', 6333, 32790], ['grpc', 6334, 32791]])]), {
       ...first.context,
       runtime: inertRuntime(),
     });
@@ -193,7 +193,7 @@ test('an unwritable cache never fails the report', async (t) => {
     await writeFile(blocker, '');
     const { hooks, context } = await setup(blocker);
     await t.notThrowsAsync(
-      hooks.reported.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() }),
+      hooks.afterReport.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() }),
     );
   });
 });

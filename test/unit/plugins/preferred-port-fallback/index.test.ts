@@ -63,8 +63,8 @@ test('portRefused tap answers with the refused port dropped; the revised request
   preferredPortFallback().apply(hooks);
   const context = serviceContext(contextFor(CONFIG), await desiredOne(CONFIG, 'qdrant'));
   const asked = [request('http', 6333, [6333, 'preferred']), request('grpc', 6334)];
-  const revised = await hooks.portRefused.promise(asked, { ...context, port: 6333, message: 'port is already allocated' });
+  const revised = await hooks.retryPorts.promise(asked, { ...context, port: 6333, message: 'port is already allocated' });
   t.deepEqual(revised, [request('http', 6333), request('grpc', 6334)]);
-  const again = await hooks.portRefused.promise(revised!, { ...context, port: 6333, message: 'port is already allocated' });
+  const again = await hooks.retryPorts.promise(revised!, { ...context, port: 6333, message: 'port is already allocated' });
   t.is(again, undefined, 'nothing left to drop: the service fails rather than loops');
 });
