@@ -11,7 +11,7 @@ import type { CidxPlugin } from '../core/plugin.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 import { DEFAULTS } from './defaults.js';
-import { didYouMean } from '../core/config/format-issues.js';
+import { didYouMean } from './did-you-mean.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';
 
 export { DEFAULTS };

@@ -62,7 +62,9 @@ for (const runtime of RUNTIMES) {
   });
 }
 
-for (const runtime of RUNTIMES) {
+// Podman's failure alone: it lists the host's interfaces to pick a subnet, and its dialect retries
+// that error. Docker picks subnets from its own pools and never says it; its dialect retries nothing.
+for (const runtime of ['podman'] as const) {
   test(`${runtime}: a network create that fails because a host interface vanished meanwhile is asked again, and the project gets its network`, withProject, threeServicesConfig(), async (t, project) => {
     // Podman's own words when another network is removed while it lists the host's interfaces (seen in CI).
     const shim = await runtimeShim(runtime, path.dirname(project.root), { failFirstNetworkCreate: 'Error: route ip+net: no such network interface' });
