@@ -45,9 +45,9 @@ export const STAGE = Object.freeze({
   base: -100,
   /** A tap without a stage. */
   default: 0,
-  /** Built-in answers of bail hooks (health-check, docker-runtime, preferred-port-fallback's retry): any earlier answer wins. */
+  /** Built-in answers of bail hooks (health-check, the first built-in runtime, preferred-port-fallback's retry): any earlier answer wins. */
   builtin: 100,
-  /** Built-in answers tried after the others (podman-runtime, asked for `auto` after docker). */
+  /** Built-in answers tried after the others (the second built-in runtime, asked for `auto` after the first). */
   fallback: 200,
 });
 

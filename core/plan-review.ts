@@ -48,34 +48,26 @@ export function applyVetoes(desired: DesiredService[], steps: ReviewedStep[]): V
     }
     const container = step.op === 'create' ? undefined : step.container;
     const record = { op: step.op, ...signed(veto) };
+    // A vetoed step's report: the container as it is (kept), and why nothing was done.
+    const vetoed = (healthy: boolean | null): ServiceReport => ({
+      name: step.service,
+      state: container?.state ?? 'missing',
+      healthy,
+      action: 'vetoed',
+      reason: describeVeto(step.op, veto),
+      container: container ? { id: container.id, name: container.name } : null,
+      ports: [],
+      veto: record,
+    });
     if (step.op === 'remove') {
-      reports.push({
-        name: step.service,
-        state: container?.state ?? 'missing',
-        healthy: null,
-        action: 'vetoed',
-        reason: describeVeto(step.op, veto),
-        container: container ? { id: container.id, name: container.name } : null,
-        ports: [],
-        veto: record,
-      });
+      reports.push(vetoed(null));
     } else if (step.op === 'recreate' && container?.state === 'running') {
       kept.set(step.service, record);
       out.push({ ...(plain as Step & { op: 'recreate' }), op: 'noop', reason: describeVeto(step.op, veto) });
     } else {
       down.add(step.service);
       const error = new CidxError('STEP_VETOED', `${step.service}: ${describeVeto(step.op, veto)}`);
-      reports.push({
-        name: step.service,
-        state: container?.state ?? 'missing',
-        healthy: false,
-        action: 'vetoed',
-        reason: describeVeto(step.op, veto),
-        container: container ? { id: container.id, name: container.name } : null,
-        ports: [],
-        error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
-        veto: record,
-      });
+      reports.push({ ...vetoed(false), error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
     }
   }
   // Dependants of a service left down are skipped, transitively, as the executor skips those of a failed one.
