@@ -41,5 +41,5 @@ export const nerdDialect = {
  * @returns {import('cidx').CidxPlugin}
  */
 export function nerdRuntime(options = {}) {
-  return cliRuntimePlugin({ name: 'nerd-runtime', dialect: nerdDialect, binary: options.binary, auto: options.auto ?? false, stage: 100 });
+  return cliRuntimePlugin({ name: 'nerd-runtime', dialect: nerdDialect, binary: options.binary, auto: options.auto ?? false });
 }

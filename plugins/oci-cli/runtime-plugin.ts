@@ -4,6 +4,7 @@
  * A request it declines records the runtime's name (`request.tried`), so the
  * core can say what was tried without knowing any engine.
  */
+import { STAGE } from '../../core/hooks.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { CliRuntime } from './cli-runtime.js';
 import type { Dialect } from './dialect.js';
@@ -14,7 +15,7 @@ export interface CliRuntimePluginOptions {
   dialect: Dialect;
   /** Binary to run. Default: the dialect's name, from PATH. */
   binary?: string | undefined;
-  /** Order among runtimes for `auto` (hook stage): lower is tried first. Default: 100, after the built-ins. */
+  /** Order among runtimes for `auto` (hook stage): lower is tried first. Default: `STAGE.fallback`, after the built-in runtimes. */
   stage?: number;
   /** Takes part in `runtime: 'auto'`: probed when no runtime before it answered. Default: true. */
   auto?: boolean;
@@ -22,7 +23,7 @@ export interface CliRuntimePluginOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function cliRuntimePlugin({ dialect, binary, env, name = `${dialect.name}-runtime`, stage = 100, auto = true }: CliRuntimePluginOptions): CidxPlugin {
+export function cliRuntimePlugin({ dialect, binary, env, name = `${dialect.name}-runtime`, stage = STAGE.fallback, auto = true }: CliRuntimePluginOptions): CidxPlugin {
   return definePlugin({
     name,
     apply(hooks) {
