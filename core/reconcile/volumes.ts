@@ -12,12 +12,14 @@
  * recreated.
  *
  * Runs only when the plan creates or recreates a container with volumes: a
- * no-op apply makes no call here.
+ * no-op apply makes no call here. The listing that finds legacy names runs
+ * until it has found none once (see volume-memo.ts).
  */
 import type { ReportContext } from '../hooks.js';
 import type { DesiredService } from '../model.js';
 import { LABELS, legacyVolumeName, ownerLabels, volumeName, volumePrefix } from '../project.js';
 import type { Step } from './plan.js';
+import { readVolumeMemo, writeVolumeMemo } from './volume-memo.js';
 
 export interface PreparedVolumes {
   /** `desired`, with the volumes of the services about to be created pointing at the names in use. */
@@ -52,7 +54,23 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
   const needed = all.filter((entry) => creating.has(entry.service) && usesSource(desired, entry));
   if (needed.length === 0) return { desired, notes: [] };
 
-  const existing = new Set(await runtime.listVolumes(volumePrefix(project)));
+  const fresh = new Set(steps.filter((step) => step.op === 'create').map((step) => step.service));
+  // Only runtimes that label volumes remember: the others' volumes are made by `run`, unrecorded.
+  const remember = runtime.capabilities.labelledVolumes;
+  const memo = remember ? await readVolumeMemo(runtime.name, project.id) : undefined;
+  if (memo) {
+    // Legacy check done on an earlier apply: no listing. A recreated container's volumes are in use by
+    // the container it replaces; a created one's may have been removed since, so they are created.
+    const toCreate = needed.filter((entry) => fresh.has(entry.service) || !memo.names.has(entry.current));
+    await createLabelled(context, toCreate);
+    if (toCreate.some((entry) => !memo.names.has(entry.current))) {
+      await writeVolumeMemo(runtime.name, project.id, [...memo.names, ...toCreate.map((entry) => entry.current)]);
+    }
+    return { desired, notes: [] };
+  }
+
+  const listed = await runtime.listVolumes(volumePrefix(project));
+  const existing = new Set(listed);
   const chosen = new Map<string, string>(); // current name → name to mount
   const notes: string[] = [];
   const toCreate: Wanted[] = [];
@@ -65,9 +83,12 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
     const sharing = all.filter((other) => other.legacy === entry.legacy);
     if (sharing.length > 1) notes.push(sharedLegacyNote(entry.legacy, sharing, runtime.name));
   }
-  if (runtime.capabilities.labelledVolumes) {
-    const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, [LABELS.service]: entry.service, ...ownerLabels() });
-    await Promise.all(toCreate.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
+  await createLabelled(context, toCreate);
+  // Only a project with no legacy-named volume at all is recorded: one in use, or one of a service
+  // that may come back to the config, keeps being checked on every apply that creates.
+  const prefix = volumePrefix(project);
+  if (remember && !listed.some((name) => !name.slice(prefix.length).includes('.'))) {
+    await writeVolumeMemo(runtime.name, project.id, [...listed, ...toCreate.map((entry) => entry.current)]);
   }
   if (chosen.size === 0) return { desired, notes };
   return {
@@ -78,6 +99,14 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
     ),
     notes: [...new Set(notes)],
   };
+}
+
+/** Volumes made explicitly carry labels saying whose they are; without labelled volumes, `run` makes them. */
+async function createLabelled(context: ReportContext, entries: Wanted[]): Promise<void> {
+  const { runtime, project } = context;
+  if (!runtime.capabilities.labelledVolumes || entries.length === 0) return;
+  const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, [LABELS.service]: entry.service, ...ownerLabels() });
+  await Promise.all(entries.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
 }
 
 /** A plugin may have pointed a mount elsewhere: only cidx's own names are cidx's to create. */

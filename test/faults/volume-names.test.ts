@@ -3,6 +3,8 @@
  * `-` in their names, and the volumes earlier versions made keep being used,
  * with their data, without recreating the containers that mount them.
  */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { applyOk, service } from '../helpers/reports.js';
@@ -43,6 +45,8 @@ async function asEarlierVersion(t: ExecutionContext, runtime: Runtime, project: 
   const labels = Object.entries(current.Config.Labels ?? {}).filter(([key]) => key !== 'io.cidx.host' && key !== 'io.cidx.user');
   await runtimeCli(runtime, ['rm', '-f', current.Id]);
   await runtimeCli(runtime, ['volume', 'rm', `cidx-${project.id}-store.storage`]);
+  // An earlier version's world holds none of this version's state: no record that the legacy check was done.
+  await rm(path.join(project.cacheDir, 'volumes'), { recursive: true, force: true });
   const binding = Object.values(current.NetworkSettings.Ports ?? {})[0]?.[0];
   t.truthy(binding, 'the container had a published port');
   await runtimeCli(runtime, [

@@ -1,0 +1,63 @@
+/**
+ * prepareVolumes lists the project's volumes (to find legacy names) until a
+ * listing found none; after that it only creates. Run against the fake
+ * runtime with labelled volumes and a private cache directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { resetCacheDirMemo } from '../../../../core/state-dirs.js';
+import type { Step } from '../../../../core/reconcile/plan.js';
+import { prepareVolumes } from '../../../../core/reconcile/volumes.js';
+import { contextFor, desiredFor } from '../../helpers/contexts.js';
+import { fakeRuntime } from '../../helpers/fake-runtime.js';
+
+const config = { services: { db: { image: 'db:1', volumes: { data: '/data' } }, web: { image: 'web:1', volumes: { cache: '/cache' } } } };
+
+test.before(() => {
+  process.env.CIDX_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'cidx-volume-memo-'));
+  resetCacheDirMemo();
+});
+test.after.always(() => rmSync(process.env.CIDX_CACHE_DIR!, { recursive: true, force: true }));
+
+function labelled(listed: () => string[]) {
+  const runtime = fakeRuntime({ listVolumes: async () => listed() });
+  Object.assign(runtime, { name: `fake${Math.random().toString(36).slice(2, 8)}`, capabilities: { ...runtime.capabilities, labelledVolumes: true } });
+  (runtime as { createVolume?: unknown }).createVolume = async (name: string) => void runtime.calls.push({ method: 'createVolume', args: [name] });
+  return runtime;
+}
+
+const steps = (op: 'create' | 'recreate'): Step[] => ['db', 'web'].map((service) => ({ op, service }) as unknown as Step);
+
+test('the first apply lists volumes and creates them; the next cold apply only creates', async (t) => {
+  const runtime = labelled(() => []);
+  const context = { ...contextFor(config), runtime };
+  const desired = await desiredFor(config);
+  await prepareVolumes(context, desired, steps('create'));
+  t.is(runtime.callsOf('listVolumes').length, 1);
+  t.is(runtime.calls.filter((call) => call.method === 'createVolume').length, 2);
+
+  runtime.calls.length = 0;
+  await prepareVolumes(context, desired, steps('create'));
+  t.is(runtime.callsOf('listVolumes').length, 0, 'the legacy check is not repeated');
+  t.is(runtime.calls.filter((call) => call.method === 'createVolume').length, 2, 'a created service always creates its volumes: they may have been removed by hand');
+
+  runtime.calls.length = 0;
+  await prepareVolumes(context, desired, steps('recreate'));
+  t.is(runtime.calls.length, 0, 'a recreate finds its volumes in use by the container it replaces');
+});
+
+test('a project with a legacy-named volume is listed on every apply', async (t) => {
+  const context0 = contextFor(config);
+  const legacy = `cidx-${context0.project.id}-db-data`;
+  const runtime = labelled(() => [legacy]);
+  const context = { ...context0, runtime };
+  const desired = await desiredFor(config);
+  const first = await prepareVolumes(context, desired, steps('create'));
+  t.deepEqual(first.desired.find((service) => service.name === 'db')!.spec.volumes.map((mount) => mount.source), [legacy]);
+  runtime.calls.length = 0;
+  const second = await prepareVolumes(context, desired, steps('create'));
+  t.is(runtime.callsOf('listVolumes').length, 1);
+  t.deepEqual(second.desired.find((service) => service.name === 'db')!.spec.volumes.map((mount) => mount.source), [legacy], 'the legacy volume stays in use');
+});
