@@ -1,7 +1,9 @@
 /**
- * The README's references stay true to the code: every config key and default
- * against the JSON Schema generated from the zod schema, every error code
- * against the registry, every command against `cidx --help`.
+ * The references stay true to the code: every config key and default
+ * (docs/config.md) against the JSON Schema generated from the zod schema,
+ * every error code and command (docs/cli.md) against the registry and
+ * `cidx --help`; the README opens with the two set-up commands, stays short,
+ * and its links lead somewhere.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,12 +13,17 @@ import { messages } from '../../cli/messages.js';
 import { REPO_ROOT } from './project.js';
 
 const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+const docs: Record<string, string> = {
+  'Config reference': await readFile(path.join(REPO_ROOT, 'docs', 'config.md'), 'utf8'),
+  'CLI reference': await readFile(path.join(REPO_ROOT, 'docs', 'cli.md'), 'utf8'),
+};
 
 function section(heading: string): string {
-  const start = readme.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no "## ${heading}" section`);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+  const text = docs[heading]!;
+  const start = text.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`docs have no "## ${heading}" section`);
+  const end = text.indexOf('\n## ', start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
 /** Table rows whose first cell is a single code span: [key, ...other cells]. */
@@ -86,4 +93,15 @@ test('the README opens with the two set-up commands', (t) => {
   const firstBlock = readme.split('```bash\n')[1]!.split('```')[0]!;
   const commands = firstBlock.split('\n').filter(Boolean).map((line) => line.split('#')[0]!.trim());
   t.deepEqual(commands, ['bash .ci/setup && node bin/cidx.js apply -c examples/offline/cidx.config.ts', 'npm test']);
+});
+
+test('the README is a short front page: under 10 KB, every relative link resolves', async (t) => {
+  t.true(Buffer.byteLength(readme) < 10 * 1024, `README.md is ${Buffer.byteLength(readme)} bytes`);
+  const { access } = await import('node:fs/promises');
+  for (const [file, text] of [['README.md', readme], ...Object.entries({ 'docs/config.md': docs['Config reference']!, 'docs/cli.md': docs['CLI reference']! })] as const) {
+    for (const [, target] of text.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)[^)]*\)/g)) {
+      const resolved = path.resolve(REPO_ROOT, path.dirname(file), target!);
+      await t.notThrowsAsync(access(resolved), `${file} links to ${target}, which does not exist`);
+    }
+  }
 });
