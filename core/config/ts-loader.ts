@@ -28,9 +28,9 @@ import { applyEditScript, editScript, type EditOp } from './edit-script.js';
  * config importing only defineConfig/definePlugin gets the dependency-free
  * module; anything else gets the full public API.
  */
-let selfEntriesMemo: { light: string; full: string } | undefined;
+let selfEntriesMemo: { light: string; full: string; plugins: string; ociCli: string } | undefined;
 
-function selfEntries(): { light: string; full: string } {
+function selfEntries(): { light: string; full: string; plugins: string; ociCli: string } {
   if (selfEntriesMemo) return selfEntriesMemo;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   // Walk up to our package root: this file runs from dist/core/config/ or from a bundle chunk.
@@ -38,13 +38,16 @@ function selfEntries(): { light: string; full: string } {
   selfEntriesMemo = {
     light: pathToFileURL(path.join(dir, 'dist/core/define.js')).href,
     full: pathToFileURL(path.join(dir, 'dist/core/index.js')).href,
+    // The package's other public entry points (package.json "exports"), for runtime plugins written in the config.
+    plugins: pathToFileURL(path.join(dir, 'dist/plugins/index.js')).href,
+    ociCli: pathToFileURL(path.join(dir, 'dist/plugins/oci-cli/index.js')).href,
   };
   return selfEntriesMemo;
 }
 
 const LIGHT_NAMES = new Set(['defineConfig', 'definePlugin']);
 /** Bump when the cached edit scripts change meaning, so old entries are not reused. */
-const LOADER_VERSION = '4';
+const LOADER_VERSION = '5';
 /** Cache entries: `config/e<LOADER_VERSION>-<hash>.json`; the `.mjs` copies older versions kept are removed on sight. */
 const ENTRY = /^e[0-9]+-[0-9a-f]{24}\.json$/;
 const STALE = [
@@ -56,6 +59,8 @@ const STALE = [
 /**
  * Gives every static specifier that depends on the config's location an
  * absolute one: `'cidx'` becomes cidx's own code (light or full entry),
+ * `'cidx/plugins'` and `'cidx/oci-cli'` its other public entry points (so a
+ * config works with a global cidx, and shares the running cidx's classes),
  * `'./x'` and `'../x'` the file next to the config. `import.meta.url`,
  * `.filename` and `.dirname` become the config's own.
  */
@@ -64,8 +69,10 @@ export function rewriteImports(code: string, filepath: string): string {
   const base = pathToFileURL(filepath);
   return code
     .replace(
-      /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])(cidx|\.{1,2}\/[^'"\n]*)\3/g,
+      /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])(cidx(?:\/plugins|\/oci-cli)?|\.{1,2}\/[^'"\n]*)\3/g,
       (_match, keyword: string, clause: string, quote: string, specifier: string) => {
+        if (specifier === 'cidx/plugins') return `${keyword}${clause}${quote}${entries.plugins}${quote}`;
+        if (specifier === 'cidx/oci-cli') return `${keyword}${clause}${quote}${entries.ociCli}${quote}`;
         if (specifier !== 'cidx') return `${keyword}${clause}${quote}${new URL(specifier, base).href}${quote}`;
         const names = /^\s*\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
         const light = names !== undefined && names.every((name) => LIGHT_NAMES.has(name));

@@ -125,6 +125,24 @@ test("loadConfig loads a config that imports defineConfig from 'cidx' (through t
   });
 });
 
+test("loadConfig loads a config that imports the public 'cidx/oci-cli' and 'cidx/plugins' entry points, wherever cidx is installed", async (t) => {
+  const source = [
+    "import { cliRuntimePlugin } from 'cidx/oci-cli';",
+    "import { dockerDialect } from 'cidx/plugins';",
+    "export default { services: {}, plugins: [cliRuntimePlugin({ name: 'other', binary: 'docker', dialect: dockerDialect })] };",
+  ].join('\n');
+  const code = await transpileConfig(source, '/x/cidx.config.ts');
+  const found = specifiers(code);
+  t.is(found.length, 2);
+  t.true(found.every((specifier) => specifier.startsWith('file://')), found.join(', '));
+  t.true(found[0]!.endsWith('/dist/plugins/oci-cli/index.js'));
+  t.true(found[1]!.endsWith('/dist/plugins/index.js'));
+  await withProject('cidx.config.ts', source, async (dir) => {
+    const loaded = await loadConfig({ cwd: dir });
+    t.is(loaded.config.plugins[0]!.name, 'other');
+  });
+});
+
 test('a .mts config loads the same way', async (t) => {
   await withProject('cidx.config.mts', "const image: string = 'x';\nexport default { services: { a: { image } } };\n", async (dir) => {
     const loaded = await loadConfig({ cwd: dir });
