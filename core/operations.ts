@@ -10,6 +10,7 @@ import type { DesiredService, ObservedContainer, PortReport, ProjectReport, Serv
 import { containerName, networkName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
+import { checkMountSources } from './container-keys.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan } from './reconcile/plan.js';
@@ -36,6 +37,7 @@ export async function planProject(session: Session): Promise<ProjectPlan> {
 async function observeAndPlan(session: Session): Promise<ProjectPlan> {
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
   const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
+  await checkMountSources(desired); // before any step: the engine would create a missing path as root
   return { desired, observed, steps: plan(desired, observed) };
 }
 
