@@ -75,7 +75,14 @@ const mountShort = z.string().transform((value, ctx) => {
 const hostPath = z.string().min(1, { error: 'expected a host path' })
   .regex(/^[^:\0\n]+$/, { error: (issue) => `expected a host path without ':', got ${brief(issue.input)}` });
 
-const mountList = z.array(mountObject.extend({ /** Host path, relative to the config file's directory. */ source: hostPath }));
+const mountList = z.array(
+  z.strictObject({ ...mountObject.shape, /** Host path, relative to the config file's directory. */ source: hostPath }, {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? `expected { source, target, readOnly }; a compose-style 'host:container' string is written as an object of host path → container path: { './conf': '/etc/app' }`
+        : `expected { source, target, readOnly }, got ${brief(issue.input)}`,
+  }),
+);
 
 /** Host path → container path, or a list of { source, target, readOnly, selinux }. */
 export const mountsSchema = z
