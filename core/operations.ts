@@ -29,6 +29,8 @@ export interface ProjectPlan {
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
 export async function planProject(session: Session): Promise<ProjectPlan> {
   const planned = await observeAndPlan(session);
+  // Before any step (plan and apply only; status and lookups need no host path): an engine creates a missing one as root.
+  await checkMountSources(planned.desired);
   if (!isTapped(session.hooks.reviewPlan)) return planned;
   const steps = await session.hooks.reviewPlan.promise(planned.steps, { ...session, desired: planned.desired, observed: planned.observed });
   return { ...planned, steps };
@@ -37,7 +39,6 @@ export async function planProject(session: Session): Promise<ProjectPlan> {
 async function observeAndPlan(session: Session): Promise<ProjectPlan> {
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
   const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
-  await checkMountSources(desired); // before any step: the engine would create a missing path as root
   return { desired, observed, steps: plan(desired, observed) };
 }
 

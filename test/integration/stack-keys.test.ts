@@ -116,6 +116,8 @@ for (const runtime of RUNTIMES) {
     t.is(missing.exitCode, 2, missing.describe());
     t.true(missing.stderr.includes(`host path ${path.join(project.root, 'missing.txt')} does not exist`), missing.describe());
     t.notRegex(missing.stderr, STACK_LINE);
+    const status = await project.cidx(['status', '--json', '--runtime', runtime]);
+    t.is(status.exitCode, 0, `status needs no host path: ${status.describe()}`);
 
     // No GPU here: the engine's refusal is an error naming the service; the others stay up.
     await project.writeConfig(stackConfig({ extra: { llm: { image: TEST_IMAGE, gpus: 'all', health: false } } }));
