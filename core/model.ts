@@ -3,6 +3,9 @@
  * container runtime is in use: runtime plugins translate to and from these.
  */
 import type { HealthConfig } from '../schemas/config.js';
+import type { ContainerKeys } from './container-keys.js';
+
+export type { BindMount, ContainerKeys, RestartPolicy } from './container-keys.js';
 
 /** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
 export interface ProjectIdentity {
@@ -76,8 +79,8 @@ export interface VolumeMount {
   target: string;
 }
 
-/** Everything a runtime needs to run one service, except its host ports. */
-export interface ContainerSpec {
+/** Everything a runtime needs to run one service, except its host ports. The container keys (mounts, user, …) are optional: see container-keys.ts. */
+export interface ContainerSpec extends ContainerKeys {
   name: string;
   image: string;
   command: string[] | undefined;

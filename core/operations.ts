@@ -10,6 +10,7 @@ import type { DesiredService, ObservedContainer, PortReport, ProjectReport, Serv
 import { containerName, networkName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
+import { checkMountSources } from './container-keys.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan } from './reconcile/plan.js';
@@ -28,6 +29,8 @@ export interface ProjectPlan {
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
 export async function planProject(session: Session): Promise<ProjectPlan> {
   const planned = await observeAndPlan(session);
+  // Before any step (plan and apply only; status and lookups need no host path): an engine creates a missing one as root.
+  await checkMountSources(planned.desired);
   if (!isTapped(session.hooks.reviewPlan)) return planned;
   const steps = await session.hooks.reviewPlan.promise(planned.steps, { ...session, desired: planned.desired, observed: planned.observed });
   return { ...planned, steps };

@@ -84,6 +84,15 @@ export function volumeName(project: Pick<ProjectIdentity, 'id'>, service: string
 }
 
 /**
+ * A volume the config's top-level `volumes` declares, which several services
+ * mount. No service name starts with '_', so it meets neither a private name
+ * nor a legacy one, and it keeps the project's prefix (`down --volumes`, prune).
+ */
+export function sharedVolumeName(project: Pick<ProjectIdentity, 'id'>, volume: string): string {
+  return `cidx-${project.id}-_shared.${volume}`;
+}
+
+/**
  * The name cidx gave a volume before `volumeName` used `.`: ambiguous, since
  * `-` may occur in both names. Kept in use where it exists (see reconcile/volumes.ts).
  */

@@ -13,6 +13,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULTS } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';
+import { containerKeys, sharedVolumesSchema } from './service-container.js';
 
 export { DEFAULTS };
 
@@ -168,10 +169,10 @@ export const serviceSchema = z.strictObject({
     .default({}).describe('Environment variables. Default: none.'),
   /** Command (argv, no shell) replacing the image's CMD. Default: the image's. */
   command: z.array(z.string()).min(1).optional().describe("Command (argv, no shell) replacing the image's CMD. Default: the image's."),
-  /** Volume name → container path. Volumes are project-scoped and survive `down`. Default: none. */
+  /** Volume name → container path. Private to the service unless the name is declared in the top-level `volumes` (then shared). Volumes survive `down`. Default: none. */
   volumes: z
     .record(nameRule('volume name'), z.string().startsWith('/', { error: 'expected an absolute container path' }))
-    .default({}).describe('Volume name → container path. Volumes are project-scoped and survive `down`. Default: none.'),
+    .default({}).describe('Volume name → container path. Private to the service unless the name is declared in the top-level `volumes` (then shared). Volumes survive `down`. Default: none.'),
   /** Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports). */
   health: z
     .union([z.literal(false), healthSchema], {
@@ -180,6 +181,8 @@ export const serviceSchema = z.strictObject({
     .optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
   /** Services that must be healthy before this one starts. Default: none. */
   dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy before this one starts. Default: none.'),
+  // mounts, tmpfs, entrypoint, user, workdir, labels, extraHosts, restart, resources, gpus.
+  ...containerKeys,
 });
 
 const isPlugin = (value: unknown): value is CidxPlugin =>
@@ -207,6 +210,8 @@ const configShape = z.strictObject({
   services: z.record(nameRule('service name'), serviceSchema, {
     error: 'expected an object of service name → service, e.g. { qdrant: { image: "qdrant/qdrant" } }',
   }).describe('The services, by name.'),
+  /** Volumes several services share, by name (service-container.ts). Default: none. */
+  volumes: sharedVolumesSchema,
   /** Host ports to ask for first: { svc: { portName: hostPort } }, or { svc: hostPort } for its first port. Default: none. */
   preferredPorts: z
     .record(

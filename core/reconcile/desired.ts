@@ -9,7 +9,8 @@ import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../../schemas/duration.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
-import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
+import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, sharedVolumeName, volumeName } from '../project.js';
+import { CONTAINER_KEY_FIELDS, containerKeysOf, hashedContainerKeys } from '../container-keys.js';
 import { byCodePoint, stableJson } from '../stable-json.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
@@ -17,7 +18,8 @@ export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
 
 /** The fields of a spec that, when changed, require a new container. Health and dependsOn are not among them. */
 const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'network', 'labels'] as const;
-export type SpecField = (typeof HASHED_FIELDS)[number];
+/** The container keys (mounts, user, …) are hashed and digested only when set: see container-keys.ts. */
+export type SpecField = (typeof HASHED_FIELDS)[number] | (typeof CONTAINER_KEY_FIELDS)[number];
 
 export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: string, service: ServiceConfig): ContainerSpec {
   return {
@@ -26,6 +28,7 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     command: service.command,
     env: { ...service.env },
     labels: {
+      ...service.labels,
       [LABELS.project]: project.id,
       [LABELS.projectName]: project.name,
       [LABELS.root]: project.root,
@@ -34,14 +37,16 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     },
     ports: Object.entries(service.ports).map(([portName, container]) => ({ name: portName, container })),
     hostIp: config.bind,
-    volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: volumeName(project, name, volume), target })),
+    // A name the top-level `volumes` declares is that shared volume; any other is the service's own.
+    volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: config.volumes && Object.hasOwn(config.volumes, volume) ? sharedVolumeName(project, volume) : volumeName(project, name, volume), target })),
     network: { name: networkName(project), aliases: [name] },
+    ...containerKeysOf(project, service),
   };
 }
 
 const digest = (value: unknown, length: number) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, length);
 
-function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
+function hashedFields(spec: ContainerSpec): Partial<Record<SpecField, unknown>> {
   // cidx's own identity labels are excluded: renaming a project must not recreate its containers.
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([key]) => !key.startsWith('io.cidx.')));
   return {
@@ -56,6 +61,7 @@ function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
     // The network's name is identity (project-scoped, like the container's name); joining one, and the aliases, are not.
     network: spec.network ? { aliases: [...spec.network.aliases].sort(byCodePoint) } : null,
     labels: userLabels,
+    ...hashedContainerKeys(spec),
   };
 }
 
@@ -66,19 +72,17 @@ export function specHash(spec: ContainerSpec): string {
 /** `image=1a2b3c;env=4d5e6f;…`: stored on the container to explain later drift. */
 export function specDigest(spec: ContainerSpec): string {
   const fields = hashedFields(spec);
-  return HASHED_FIELDS.map((field) => `${field}=${digest(fields[field], 6)}`).join(';');
+  return (Object.keys(fields) as SpecField[]).map((field) => `${field}=${digest(fields[field], 6)}`).join(';');
 }
 
 /** Which fields differ between a container's digest label and the desired spec. */
 export function changedFields(observedDigest: string | undefined, desired: ContainerSpec): SpecField[] | undefined {
   if (!observedDigest) return undefined;
-  const observed = new Map(observedDigest.split(';').map((pair) => pair.split('=') as [string, string]));
-  const wanted = specDigest(desired);
-  return wanted
-    .split(';')
-    .map((pair) => pair.split('=') as [SpecField, string])
-    .filter(([field, value]) => observed.get(field) !== value)
-    .map(([field]) => field);
+  const observed = new Map(observedDigest.split(';').map((pair) => pair.split('=') as [SpecField, string]));
+  const wanted = new Map(specDigest(desired).split(';').map((pair) => pair.split('=') as [SpecField, string]));
+  // A container key set on one side only (added or dropped) changed too.
+  const fields = [...wanted.keys(), ...[...observed.keys()].filter((field) => !wanted.has(field))];
+  return fields.filter((field) => observed.get(field) !== wanted.get(field));
 }
 
 /**

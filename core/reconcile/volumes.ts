@@ -17,7 +17,7 @@
  */
 import type { ReportContext } from '../hooks.js';
 import type { DesiredService } from '../model.js';
-import { LABELS, legacyVolumeName, ownerLabels, volumeName, volumePrefix } from '../project.js';
+import { LABELS, legacyVolumeName, ownerLabels, sharedVolumeName, volumeName, volumePrefix } from '../project.js';
 import type { Step } from './plan.js';
 import { readVolumeMemo, writeVolumeMemo } from './volume-memo.js';
 
@@ -30,16 +30,23 @@ export interface PreparedVolumes {
 
 interface Wanted {
   service: string;
+  /** Declared in the top-level `volumes`: labelled with the project, not a service. */
+  shared?: true;
   volume: string;
   current: string;
   legacy: string;
 }
 
-/** The volumes the config declares, by the (service, volume) it names. */
+/** The volumes the config declares, by the (service, volume) it names. A shared volume has no legacy name: both are its one name. */
 function declared(context: ReportContext, desired: DesiredService[]): Wanted[] {
   const { project, config } = context;
+  const shared = (volume: string) => config.volumes !== undefined && Object.hasOwn(config.volumes, volume);
   return desired.flatMap((service) =>
-    Object.keys(config.services[service.name]?.volumes ?? {}).map((volume) => ({ service: service.name, volume, current: volumeName(project, service.name, volume), legacy: legacyVolumeName(project, service.name, volume) })),
+    Object.keys(config.services[service.name]?.volumes ?? {}).map((volume) =>
+      shared(volume)
+        ? { service: service.name, volume, shared: true, current: sharedVolumeName(project, volume), legacy: sharedVolumeName(project, volume) }
+        : { service: service.name, volume, current: volumeName(project, service.name, volume), legacy: legacyVolumeName(project, service.name, volume) },
+    ),
   );
 }
 
@@ -105,8 +112,10 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
 async function createLabelled(context: ReportContext, entries: Wanted[]): Promise<void> {
   const { runtime, project } = context;
   if (!runtime.capabilities.labelledVolumes || entries.length === 0) return;
-  const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, [LABELS.service]: entry.service, ...ownerLabels() });
-  await Promise.all(entries.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
+  const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, ...(entry.shared ? {} : { [LABELS.service]: entry.service }), ...ownerLabels() });
+  // Several services may name one shared volume: create it once.
+  const unique = [...new Map(entries.map((entry) => [entry.current, entry])).values()];
+  await Promise.all(unique.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
 }
 
 /** A plugin may have pointed a mount elsewhere: only cidx's own names are cidx's to create. */

@@ -9,7 +9,7 @@
 import { closeSync } from 'node:fs';
 import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from '../../core/model.js';
 import pRetry from 'p-retry';
-import { hasCode, isCidxError } from '../../core/errors.js';
+import { CidxError, hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeCapabilities, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
 import type { Dialect } from './dialect.js';
@@ -17,6 +17,7 @@ import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure } from './failures.js';
+import { commandArgs, containerKeyArgs, needsHostGateway, parseNetworkGateway } from './run-args.js';
 
 export type { Dialect } from './dialect.js';
 
@@ -31,6 +32,8 @@ export interface CliOptions {
   what?: string;
   /** The image a `run` was given, to name it when it cannot be had. */
   image?: string;
+  /** The service the call acts on, to name it in an error. */
+  service?: string;
   /** The CLI's stdin (an env file), from an unlinked file: see env-passing.ts. Default: stdin ignored. */
   input?: string;
   /** Added to the CLI's own environment (values of `--env NAME`). Default: none. */
@@ -58,6 +61,8 @@ export class CliRuntime implements ContainerRuntime {
   readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true });
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
   private answered = false;
+  /** Service of each container this runtime created, so a failed start can name it (a refused GPU). */
+  private readonly serviceOf = new Map<string, string>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -113,6 +118,7 @@ export class CliRuntime implements ContainerRuntime {
           args,
           what: options.what ?? `${this.name} ${args[0]}`,
           image: options.image,
+          service: options.service,
           stderr: outcome.stderr || (result.message ?? ''),
           spawnError,
           timedOut: Boolean(result.timedOut),
@@ -208,10 +214,14 @@ export class CliRuntime implements ContainerRuntime {
       args.push('--network', spec.network.name);
       for (const alias of spec.network.aliases) args.push('--network-alias', alias);
     }
-    args.push(spec.image, ...(spec.command ?? []));
+    const gateway = needsHostGateway(spec, this.dialect) ? await this.networkGateway(spec.network?.name ?? this.dialect.defaultNetwork ?? 'bridge') : undefined;
+    args.push(...containerKeyArgs(spec, this.dialect, gateway));
+    args.push(spec.image, ...commandArgs(spec));
     try {
       const { stdout } = await this.cli(args, { what: `${verb[0] === 'create' ? 'creating' : 'starting'} ${spec.name}`, image: spec.image, input: env.input, cliEnv: env.cliEnv });
       const id = stdout.trim().split('\n').pop()!.trim();
+      const service = spec.labels[LABELS.service];
+      if (service !== undefined) this.serviceOf.set(id, service);
       return { id };
     } catch (error) {
       // The name is someone else's container: leave it alone.
@@ -222,8 +232,17 @@ export class CliRuntime implements ContainerRuntime {
     }
   }
 
+  /** The host's address on a network, as its containers reach it: what 'host-gateway' means. */
+  private async networkGateway(network: string): Promise<string> {
+    const { stdout } = await this.cli(['network', 'inspect', network], { timeout: QUERY_TIMEOUT_MS, what: `looking up the gateway of network ${network}` });
+    const gateway = parseNetworkGateway(stdout.trim());
+    if (!gateway) throw new CidxError('RUNTIME_COMMAND', `network ${network} has no gateway address, which extraHosts 'host-gateway' stands for`, { hint: "Put the host's IP address in `extraHosts` instead of 'host-gateway'." });
+    return gateway;
+  }
+
   async start(ids: string[]): Promise<void> {
-    if (ids.length) await this.cli(['start', ...ids], { what: 'starting containers' });
+    const service = ids.length === 1 ? this.serviceOf.get(ids[0]!) : undefined;
+    if (ids.length) await this.cli(['start', ...ids], { what: 'starting containers', ...(service ? { service } : {}) });
   }
 
   async stop(ids: string[]): Promise<void> {

@@ -5,6 +5,7 @@
  * engine's CLI, a wrapper) is one object plus `cliRuntimePlugin(...)`.
  */
 import type { CidxError, ErrorCode } from '../../core/errors.js';
+import type { ContainerKeys } from '../../core/container-keys.js';
 import type { Failure } from './failures.js';
 
 export interface Dialect {
@@ -37,6 +38,17 @@ export interface Dialect {
    * proxies, Go, ssh, locale, …) applies to every engine. Default: none.
    */
   cliEnvNames?: RegExp;
+  /**
+   * How `extraHosts: { name: 'host-gateway' }` reaches the engine: 'native'
+   * passes the word on (Docker 20.10+ resolves it); 'network' puts the
+   * gateway of the container's network there instead, for an engine that
+   * refuses the word (Podman 4). Default: 'native'.
+   */
+  hostGateway?: 'native' | 'network';
+  /** The network a container joins when cidx names none (for `hostGateway: 'network'`). Default: 'bridge'. */
+  defaultNetwork?: string;
+  /** The `run` arguments for `gpus`. Default: Docker's `--gpus` (run-args.ts). */
+  gpuArgs?(gpus: NonNullable<ContainerKeys['gpus']>): string[];
 }
 
 export interface EngineErrors {

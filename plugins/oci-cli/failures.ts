@@ -14,6 +14,8 @@ export interface Failure {
   what: string;
   /** The image a `run` was given, to name it when it cannot be had. */
   image?: string | undefined;
+  /** The service whose container this call acts on, when the caller knows it. */
+  service?: string | undefined;
   stderr: string;
   spawnError: string | undefined;
   timedOut: boolean;
@@ -66,6 +68,11 @@ const PERMISSION_DENIED = /connect: permission denied/i;
 const DIAL_FAILED = /connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i;
 const IMAGE_WORDS =
   /pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|requested access to the resource is denied/i;
+/** An engine without the NVIDIA toolkit refusing `gpus`: Docker's `--gpus`, and CDI devices (Podman, Docker 25+). */
+const GPU_REFUSED = /could not select device driver .*capabilities: \[\[gpu\]\]|unresolvable CDI devices|CDI device injection failed/i;
+const GPU_HINT =
+  'Install the NVIDIA driver and the NVIDIA Container Toolkit: for Docker, `nvidia-ctk runtime configure --runtime=docker` and restart dockerd; ' +
+  'for Podman, write the CDI spec with `nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`. Or drop `gpus` from the service (e.g. put it in a profile).';
 /** A pulling run's error about fetching from a registry. */
 const REGISTRY_FETCH = /\/v2\/|registry|manifest|unauthorized|no such host|dial tcp|x509|tls|toomanyrequests/i;
 
@@ -132,6 +139,12 @@ export function classifyFailure(failure: Failure, engine: EngineErrors = {}): Ci
   if (/is already in use by container|the container name .* is already in use|name .* is in use|that name is already in use/i.test(text)) {
     const name = failure.args[failure.args.indexOf('--name') + 1] ?? '?';
     return new NameConflictError(name, short);
+  }
+  // Docker refuses `--gpus` at create or run, Podman its CDI devices at start: name the service either way.
+  if (GPU_REFUSED.test(text)) {
+    const service = failure.service ?? failure.args.find((arg, index) => failure.args[index - 1] === '--label' && arg.startsWith('io.cidx.service='))?.slice('io.cidx.service='.length);
+    const who = service === undefined ? 'a service' : `service "${service}"`;
+    return fail('RUNTIME_COMMAND', `${who} asks for GPUs (\`gpus\`), but ${runtime} has none it can give`, { details: [short], hint: GPU_HINT });
   }
   if (isRun && (IMAGE_WORDS.test(text) || (pulled && REGISTRY_FETCH.test(text)))) {
     return fail('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });

@@ -7,6 +7,7 @@ import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/dialect.js';
 import { remoteHost } from '../oci-cli/engine-host.js';
+import { cdiGpuArgs } from '../oci-cli/run-args.js';
 import { cliRuntimePlugin } from '../oci-cli/runtime-plugin.js';
 
 /**
@@ -25,6 +26,10 @@ export const podmanDialect: Dialect = {
   parseInfo: (info) => ({ serverVersion: info.version?.Version, rootless: info.host?.security?.rootless }),
   // Podman expands `--env NAME*` from its own environment, so a `*` is no plain name either.
   cliEnvNames: /^(CONTAINER|CONTAINERS|PODMAN|BUILDAH|STORAGE|_CONTAINERS)_|^REGISTRY_AUTH_FILE$|\*/i,
+  // Podman 4 refuses `--add-host name:host-gateway` ("invalid IP address"), and takes `--gpus` but ignores it.
+  hostGateway: 'network',
+  defaultNetwork: 'podman',
+  gpuArgs: cdiGpuArgs,
   retries: (args, error) => args[0] === 'network' && args[1] === 'create' && INTERFACE_VANISHED.test(error.details.join('\n')),
   errors: {
     unreachable: /cannot connect to podman|unable to connect to podman/i,
