@@ -3,12 +3,13 @@
  * every problem at once, with the closest known key for a typo.
  */
 import type { z } from 'zod';
+import { configSchema, serviceSchema } from '../../schemas/config.js';
 import { didYouMean } from '../../schemas/did-you-mean.js';
 
-/** Known keys by position in the config, for "did you mean" hints. */
+/** Known keys by position in the config, for "did you mean" hints; the top level and a service's keys come from the schema itself. */
 const KNOWN_KEYS: Array<[RegExp, string[]]> = [
-  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'preferredPorts', 'disable', 'plugins']],
-  [/^services\.[^.]+$/, ['image', 'ports', 'env', 'command', 'volumes', 'health', 'dependsOn']],
+  [/^$/, Object.keys(configSchema.shape)],
+  [/^services\.[^.]+$/, Object.keys(serviceSchema.shape)],
   [/^services\.[^.]+\.health$/, ['http', 'tcp', 'command', 'runtime', 'timeout', 'interval', 'successes']],
   [/^services\.[^.]+\.health\.http$/, ['port', 'path', 'status', 'headers']],
 ];
@@ -19,7 +20,11 @@ const KEY_HINTS: Record<string, string> = {
   environment: 'cidx spells it `env: { KEY: "value" }`',
   healthcheck: 'cidx probes from the host: `health: { http: { port: "http", path: "/healthz" } }`',
   container_name: 'cidx names containers itself (cidx-<project id>-<service>) so projects never collide',
-  restart: 'cidx restarts stopped services on every `cidx apply`',
+  working_dir: 'cidx spells it `workdir: "/app"`',
+  extra_hosts: 'cidx spells it `extraHosts: { "host.docker.internal": "host-gateway" }`',
+  env_file: 'cidx spells it `envFile: [".env.local"]`',
+  mem_limit: 'cidx spells it `resources: { memory: "2g" }`',
+  shm_size: 'cidx spells it `resources: { shmSize: "1g" }`',
 };
 
 /** Control characters (a NUL in a key) shown escaped, so a path never garbles the terminal. */
