@@ -37,6 +37,7 @@ function inline(value: Value): string | undefined {
 function block(value: Value, depth: number, prefix: number): string {
   const pad = INDENT.repeat(depth);
   const one = inline(value);
+  if (typeof value !== 'object' || value instanceof Code) return one!; // a scalar has no shorter form
   // Services and the top level always get lines of their own, so a diff of one setting stays one line.
   if (one !== undefined && prefix + one.length <= WIDTH && !(depth <= 2 && isObject(value) && !isFlat(value))) return one;
   if (Array.isArray(value)) {

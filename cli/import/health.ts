@@ -77,7 +77,9 @@ export function convertHealth(check: Record<string, unknown>, portNameOf: (port:
   argv = shell === undefined ? argv! : splitWords(shell);
   if (argv.length === 0) return { error: 'test has no command' };
 
-  const timeout = waitMs(check);
+  // Only timings the file sets say something: with none, cidx's own default (60 s) beats Compose's 3 minutes of 30 s polls.
+  const timed = ['interval', 'timeout', 'retries', 'start_period'].some((key) => check[key] !== undefined);
+  const timeout = timed ? waitMs(check) : 0;
   // cidx waits 60 s by default; say more only when Compose would have waited longer.
   const seconds = Math.ceil(timeout / 1000);
   const timing: Record<string, Value> = timeout > 60_000 ? { timeout: seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s` } : {};

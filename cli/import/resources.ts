@@ -3,6 +3,7 @@
  * `shm_size`, GPU reservations, `gpus`) → cidx `resources` and `gpus`, and
  * the rest of `deploy` (replicas, placement…), which cidx has no use for.
  */
+import { hasVariables, withDefaults } from './interpolate.js';
 import type { Value } from './model.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -22,7 +23,8 @@ function gpuRequest(device: Record<string, unknown>): Value | undefined {
   if (!capabilities.includes('gpu') && device.driver !== 'nvidia') return undefined;
   if (Array.isArray(device.device_ids) && device.device_ids.length) return device.device_ids.map(String);
   if (device.count === undefined || device.count === 'all' || device.count === -1) return 'all';
-  const count = Number(device.count);
+  // `count: ${OLLAMA_GPU_COUNT:-1}`: the count must be known now; Compose's default is the best guess.
+  const count = Number(typeof device.count === 'string' && hasVariables(device.count) ? withDefaults(device.count) : device.count);
   return Number.isInteger(count) && count > 0 ? count : 'all';
 }
 
