@@ -25,13 +25,16 @@ export function composeDurationMs(value: unknown): number | undefined {
   return total;
 }
 
-/** What apply should wait for: Compose gives up after start_period + retries × (interval + timeout). */
+/**
+ * What apply should wait for: Compose marks a service unhealthy after start_period plus `retries`
+ * failed probes, one per interval. A probe's own timeout is left out: a check that answers at once
+ * (the usual case while a server starts) fails in milliseconds, not after its timeout.
+ */
 function waitMs(check: Record<string, unknown>): number {
   const interval = composeDurationMs(check.interval) ?? 30_000;
-  const timeout = composeDurationMs(check.timeout) ?? 30_000;
   const retries = typeof check.retries === 'number' ? check.retries : 3;
   const start = composeDurationMs(check.start_period) ?? 0;
-  return start + retries * (interval + timeout);
+  return start + retries * interval;
 }
 
 /** `http://localhost:8080/health` in a curl or wget command that does nothing else; undefined otherwise. */

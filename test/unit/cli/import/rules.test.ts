@@ -112,7 +112,7 @@ test('healthcheck: CMD and CMD-SHELL → command probes; a curl/wget of a publis
 });
 
 test('healthcheck timing: apply waits as long as Compose would, when that is more than the 60 s default', (t) => {
-  const slow = service(one(`healthcheck:\n  test: ["CMD", "true"]\n  interval: 10s\n  timeout: 5s\n  retries: 10\n  start_period: 30s`), 'app');
+  const slow = service(one(`healthcheck:\n  test: ["CMD", "true"]\n  interval: 10s\n  timeout: 5s\n  retries: 15\n  start_period: 30s`), 'app');
   t.deepEqual(slow.health, { command: ['true'], timeout: '3m' });
   const quick = service(one(`healthcheck:\n  test: ["CMD", "true"]\n  interval: 1s\n  timeout: 1s\n  retries: 5`), 'app');
   t.deepEqual(quick.health, { command: ['true'] });
