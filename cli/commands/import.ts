@@ -4,7 +4,7 @@
  * config without --force. Exits 0 when everything converted, 1 when a
  * setting was left out (each is listed with the reason).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILES } from '../../core/config/load.js';
@@ -17,22 +17,30 @@ import { messages } from '../messages.js';
 /** The names Compose itself looks for, in its order. */
 export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
+/** The file named, or Compose's own file names in the directory named (default: the current one). */
 function composeFile(args: string[]): string {
   if (args.length > 1) throw new CidxError('USAGE', `cidx import takes one Compose file, got ${args.length}`);
-  if (args[0]) {
-    const file = path.resolve(args[0]);
-    if (!existsSync(file)) throw new CidxError('COMPOSE_NOT_FOUND', `no such file: ${file}`);
-    return file;
-  }
-  const found = COMPOSE_FILES.map((name) => path.resolve(name)).find((file) => existsSync(file));
-  if (!found) throw new CidxError('COMPOSE_NOT_FOUND', `no Compose file in ${process.cwd()} (looked for ${COMPOSE_FILES.join(', ')})`);
+  const named = args[0] ? path.resolve(args[0]) : undefined;
+  if (named && !existsSync(named)) throw new CidxError('COMPOSE_NOT_FOUND', `no such file: ${named}`);
+  if (named && !statSync(named).isDirectory()) return named;
+  const dir = named ?? process.cwd();
+  const found = COMPOSE_FILES.map((name) => path.join(dir, name)).find((file) => existsSync(file));
+  if (!found) throw new CidxError('COMPOSE_NOT_FOUND', `no Compose file in ${dir} (looked for ${COMPOSE_FILES.join(', ')})`);
   return found;
+}
+
+async function read(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CidxError('COMPOSE_NOT_FOUND', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
 }
 
 export async function importCompose(context: CommandContext): Promise<number> {
   const { options } = context;
   const file = composeFile(context.args);
-  const text = await readFile(file, 'utf8');
+  const text = await read(file);
   const conversion = convertCompose(parseCompose(text, file), { directoryName: path.basename(path.dirname(file)) });
   const source = emitConfig(conversion, { source: path.basename(file) });
   const target = options.config ? path.resolve(options.config) : path.join(path.dirname(file), 'cidx.config.ts');

@@ -81,7 +81,8 @@ export function convertCompose(compose: Record<string, unknown>, options: Conver
   config.services = Object.fromEntries(
     [...names].map(([composeName, name]) => {
       const reasons = skipped.filter((entry) => entry.service === composeName).map((entry) => `${entry.key}: ${entry.reason}`);
-      return [name, reasons.length ? new Commented(reasons.map((reason) => `not imported: ${reason}`), out[name]!) : out[name]!];
+      // Commented even without comments: the emitter writes a service one setting per line.
+      return [name, new Commented(reasons.map((reason) => `not imported: ${reason}`), out[name]!)];
     }),
   );
   // A volume several services mount is shared: declared once at the top. One used by a single service stays its own.

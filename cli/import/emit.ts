@@ -33,24 +33,24 @@ function inline(value: Value): string | undefined {
   return `{ ${parts.join(', ')} }`;
 }
 
-/** `value` at `depth`, starting after `prefix` on the current line. */
-function block(value: Value, depth: number, prefix: number): string {
+/** `value` at `depth`, starting after `prefix` on the current line; `lines` forces one entry per line. */
+function block(value: Value, depth: number, prefix: number, lines = false): string {
   const pad = INDENT.repeat(depth);
+  // A commented value is a service: its settings get lines of their own, so a diff of one setting stays one line.
+  if (value instanceof Commented) return block(value.value, depth, prefix, true);
   const one = inline(value);
   if (typeof value !== 'object' || value instanceof Code) return one!; // a scalar has no shorter form
-  // Services and the top level always get lines of their own, so a diff of one setting stays one line.
-  if (one !== undefined && prefix + one.length <= WIDTH && !(depth <= 2 && isObject(value) && !isFlat(value))) return one;
+  if (!lines && one !== undefined && prefix + one.length <= WIDTH && !(depth <= 1 && !isFlat(value))) return one;
   if (Array.isArray(value)) {
     return `[\n${value.map((item) => `${pad}${INDENT}${block(item, depth + 1, pad.length + 2)},`).join('\n')}\n${pad}]`;
   }
-  if (value instanceof Commented) return block(value.value, depth, prefix);
   const entries = value instanceof Entries ? value.entries : Object.entries(value as Record<string, Value | undefined>).filter((entry): entry is [string, Value] => entry[1] !== undefined);
-  const lines = entries.map(([name, item]) => {
+  const body = entries.map(([name, item]) => {
     const label = `${name instanceof Code ? `[${name.code}]` : key(name)}: `;
     const comments = item instanceof Commented ? item.comments.flatMap((comment) => wrap(comment, WIDTH - pad.length - 5)).map((line) => `${pad}${INDENT}// ${line}\n`).join('') : '';
     return `${comments}${pad}${INDENT}${label}${block(item, depth + 1, pad.length + 2 + label.length)},`;
   });
-  return `{\n${lines.join('\n')}\n${pad}}`;
+  return `{\n${body.join('\n')}\n${pad}}`;
 }
 
 /** A comment cut into lines of at most `width` characters, continuation lines indented. */

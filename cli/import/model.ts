@@ -19,7 +19,7 @@ export class Entries {
   constructor(readonly entries: Array<[string | Code, Value]>) {}
 }
 
-/** A value with comments written on the lines above it (why a service lost a key). */
+/** A value with comments written on the lines above it (why a service lost a key); written one entry per line. */
 export class Commented {
   constructor(
     readonly comments: string[],

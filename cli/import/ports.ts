@@ -28,7 +28,7 @@ const WELL_KNOWN: Record<number, string> = {
   80: 'http', 443: 'https', 3000: 'http', 4000: 'http', 5000: 'http', 8000: 'http', 8080: 'http', 8888: 'http',
   5432: 'postgres', 3306: 'mysql', 6379: 'redis', 27017: 'mongodb', 5672: 'amqp', 15672: 'management',
   9200: 'http', 9300: 'transport', 11434: 'http', 6333: 'http', 6334: 'grpc', 9092: 'kafka', 2181: 'zookeeper',
-  8123: 'http', 9000: 'native', 9001: 'console', 4317: 'otlp-grpc', 4318: 'otlp-http', 1025: 'smtp', 8025: 'http',
+  8123: 'http', 4317: 'otlp-grpc', 4318: 'otlp-http', 1025: 'smtp', 8025: 'http',
   25: 'smtp', 53: 'dns', 7233: 'grpc', 11211: 'memcached', 2283: 'http',
 };
 

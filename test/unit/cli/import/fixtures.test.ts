@@ -65,7 +65,7 @@ const EXPECTED: Record<string, { services: string[]; skipped: string[]; check: (
       // The merge key brought the worker's environment along; the web's own keys were added.
       if (web.env.REDIS_HOST !== 'redis' || web.env.NEXTAUTH_URL !== 'http://localhost:3000') throw new Error('merged env');
       if (config.services.clickhouse!.health.http.path !== '/ping') throw new Error('wget → http probe');
-      if (config.preferredPorts!.minio!.native !== 9090) throw new Error('9090:9000 → preferred 9090');
+      if (config.preferredPorts!.minio!.p9000 !== 9090) throw new Error('9090:9000 → preferred 9090');
       if (config.services.minio!.entrypoint[0] !== 'sh' || config.services.minio!.command[0] !== '-c') throw new Error('entrypoint/command');
     },
   },

@@ -36,7 +36,7 @@ test('fixed host ports → container ports plus preferredPorts; host IPs, ranges
 test('a host port from a variable stays a variable; without a default it is dropped and reported', (t) => {
   const conversion = one(`ports:\n  - "\${WEB_PORT:-8080}:80"\n  - "\${ADMIN_PORT}:9000"`);
   t.deepEqual(plain(conversion.config.preferredPorts), { app: { http: { code: "Number(process.env.WEB_PORT || '8080')" } } });
-  t.deepEqual(service(conversion, 'app').ports, { http: 80, native: 9000 });
+  t.deepEqual(service(conversion, 'app').ports, { http: 80, p9000: 9000 });
   t.deepEqual(skippedKeys(conversion), ['app:ports[1]']);
 });
 
