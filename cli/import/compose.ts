@@ -59,7 +59,7 @@ export function convertCompose(compose: Record<string, unknown>, options: Conver
   for (const [composeName, name] of names) {
     const skip = (key: string, reason: string) => skipped.push({ service: composeName, key, reason });
     const raw = resolveExtends(services, composeName, skip, []);
-    const converted = convertService({ raw, names, builtImage: `${cidxName(project).toLowerCase()}-${name.toLowerCase()}`, topVolumes, skip });
+    const converted = convertService({ composeName, raw, names, builtImage: `${cidxName(project).toLowerCase()}-${name.toLowerCase()}`, topVolumes, skip });
     out[name] = converted.service;
     if (Object.keys(converted.preferred).length) preferredPorts[name] = converted.preferred;
     for (const volume of converted.volumes.keys()) {

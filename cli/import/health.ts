@@ -38,7 +38,7 @@ function waitMs(check: Record<string, unknown>): number {
 }
 
 /** `http://localhost:8080/health` in a curl or wget command that does nothing else; undefined otherwise. */
-export function httpCheck(argv: string[]): { port: number; path: string } | undefined {
+export function httpCheck(argv: string[], self = 'localhost'): { port: number; path: string } | undefined {
   let body = argv;
   const or = body.indexOf('||');
   if (or !== -1) {
@@ -51,8 +51,9 @@ export function httpCheck(argv: string[]): { port: number; path: string } | unde
   if (body.some((word) => /^[|&;<>`$]/.test(word) || word === '-X' || word === '--request' || /^(-d|--data|-u|--user|-H|--header|--post)/.test(word))) return undefined;
   const urls = body.filter((word) => /^https?:\/\//.test(word));
   if (urls.length !== 1) return undefined;
-  const match = /^http:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s#]*)?$/.exec(urls[0]!);
-  if (!match) return undefined;
+  const match = /^http:\/\/([^/:]+|\[::1\])(?::(\d+))?(\/[^\s#]*)?$/.exec(urls[0]!);
+  // The container itself, by loopback or by its own service name: the same server a host probe reaches.
+  if (!match || !['localhost', '127.0.0.1', '0.0.0.0', '[::1]', self].includes(match[1]!)) return undefined;
   return { port: match[2] ? Number(match[2]) : 80, path: match[3] ?? '/' };
 }
 
@@ -63,7 +64,7 @@ export type HealthResult = { health?: Value; error?: string };
  * container port (undefined when the service does not publish it: then an
  * HTTP check stays a command run inside the container).
  */
-export function convertHealth(check: Record<string, unknown>, portNameOf: (port: number) => string | undefined): HealthResult {
+export function convertHealth(check: Record<string, unknown>, portNameOf: (port: number) => string | undefined, self?: string): HealthResult {
   if (check.disable === true) return { health: false };
   const test = check.test;
   if (test === undefined) return {}; // `disable: false` or only timings: the image's HEALTHCHECK, which cidx does not wait for
@@ -86,7 +87,7 @@ export function convertHealth(check: Record<string, unknown>, portNameOf: (port:
   // cidx waits 60 s by default; say more only when Compose would have waited longer.
   const seconds = Math.ceil(timeout / 1000);
   const timing: Record<string, Value> = timeout > 60_000 ? { timeout: seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s` } : {};
-  const http = httpCheck(argv);
+  const http = httpCheck(argv, self);
   const name = http && portNameOf(http.port);
   if (http && name) return { health: { http: http.path === '/' ? { port: name } : { port: name, path: http.path }, ...timing } };
   const command = shell === undefined ? argv.map((word) => interpolate(word)) : ['sh', '-c', interpolate(shell)];

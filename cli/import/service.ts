@@ -14,6 +14,8 @@ import { parseVolume, volumeName } from './volumes.js';
 import { splitWords } from './words.js';
 
 export interface ServiceInput {
+  /** The service's name in the Compose file (a health check may address it by that name). */
+  composeName: string;
   /** The Compose service, after `extends` and merge keys. */
   raw: Record<string, unknown>;
   /** Compose service name → cidx service name, for `depends_on`. */
@@ -168,7 +170,7 @@ export function convertService(input: ServiceInput): ServiceOutput {
   if (tmpfs.length) out.tmpfs = tmpfs;
 
   if (isRecord(raw.healthcheck)) {
-    const result = convertHealth(raw.healthcheck, (port) => byContainer.get(`${port}/tcp`));
+    const result = convertHealth(raw.healthcheck, (port) => byContainer.get(`${port}/tcp`), input.composeName);
     if (result.error) skip('healthcheck', result.error);
     if (result.health !== undefined) out.health = result.health;
   }
@@ -199,7 +201,7 @@ export function convertService(input: ServiceInput): ServiceOutput {
     const at = entry.search(/[=:]/);
     return at === -1 ? [entry, undefined] : [entry.slice(0, at), entry.slice(at + 1)];
   });
-  if (hosts.length) out.extraHosts = Object.fromEntries(hosts.map(([host, ip]) => [host, text(ip ?? '').replace(/^\[(.*)\]$/, '$1')]));
+  if (hosts.length) out.extraHosts = Object.fromEntries(hosts.map(([host, ip]) => [host, interpolate(text(ip ?? '').replace(/^\[(.*)\]$/, '$1'))]));
 
   const limits = resources(raw, skip);
   if (limits.resources) out.resources = limits.resources;

@@ -106,6 +106,10 @@ test('healthcheck: CMD and CMD-SHELL → command probes; a curl/wget of a publis
   t.deepEqual(unpublished.health, { command: ['wget', '--spider', 'http://localhost:8974/health'] });
   const headers = service(one(`ports: ["80:80"]\nhealthcheck:\n  test: 'curl -H "X: y" http://localhost/'`), 'app');
   t.deepEqual(headers.health, { command: ['sh', '-c', 'curl -H "X: y" http://localhost/'] });
+  const byName = service(one(`ports: ["5000:5000"]\nhealthcheck:\n  test: ["CMD", "wget", "--spider", "http://app:5000/status"]`), 'app');
+  t.deepEqual(byName.health, { http: { port: 'http', path: '/status' } }, 'the service by its own name is the container itself');
+  const other = service(one(`ports: ["5000:5000"]\nhealthcheck:\n  test: ["CMD", "wget", "--spider", "http://kong:5000/status"]`), 'app');
+  t.deepEqual(other.health, { command: ['wget', '--spider', 'http://kong:5000/status'] });
   t.is(service(one(`healthcheck:\n  test: ["NONE"]`), 'app').health, false);
   t.is(service(one(`healthcheck:\n  disable: true`), 'app').health, false);
   t.is(service(one(`healthcheck:\n  disable: false`), 'app').health, undefined);
