@@ -13,6 +13,8 @@ export interface CliOptions {
   tail: string | undefined;
   follow: boolean;
   force: boolean;
+  /** `import`: print the config instead of writing it. */
+  stdout: boolean;
 }
 
 export interface CommandContext {

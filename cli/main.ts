@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./commands/logs.js')).logs,
   init: async () => (await import('./commands/init.js')).init,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  import: async () => (await import('./commands/import.js')).importCompose,
   'setup-global-registry': async () => async () => {
     throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
   },
@@ -94,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
         tail: values.tail,
         follow: values.follow,
         force: values.force,
+        stdout: values.stdout,
       },
       args,
       signal: controller.signal,

@@ -55,6 +55,7 @@ Commands:
   env                   print every service's host, port and URL as variables
   logs <svc>            show a service's logs (--follow, --tail N)
   doctor                check runtimes, config and cache; suggest fixes
+  import [file]         write cidx.config.ts from a docker-compose.yml (--stdout prints it)
 
 Options:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
@@ -63,7 +64,8 @@ Options:
       --volumes         with down, or prune naming projects: remove volumes too (deletes data)
       --dry-run         with prune: list, remove nothing
       --format <fmt>    with env: dotenv (default), shell or json
-      --force           with init: overwrite an existing config
+      --force           with init, import: overwrite an existing config
+      --stdout          with import: print the config instead of writing it
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
   -v, --version         show the version
@@ -121,6 +123,18 @@ Shows a service's container logs, through the runtime's own logs command.`,
 Checks which runtimes are installed and answering (versions, rootless or not,
 endpoint), whether the config loads, and that the cache dir is writable.
 Exits 1 with a fix for each problem found.`,
+    import: `Usage: cidx import [compose-file] [-c out-file] [--stdout] [--force] [--json]
+
+Converts a Docker Compose file (default: compose.yaml, compose.yml,
+docker-compose.yaml or docker-compose.yml here) into cidx.config.ts beside
+it: services, images, commands, env and env_file, volumes and bind mounts,
+ports (a fixed host port becomes a preferred port), depends_on, healthchecks,
+profiles, restart, resources and GPUs. \${VAR:-default} stays a read of the
+environment. Refuses to overwrite a config unless --force; --stdout prints
+the config instead. Each setting cidx cannot express (build:, network_mode,
+links, networks, …) is listed with the reason and left out.
+Exits 0 when everything converted, 1 when something was left out.
+--json: { "file", "written", "services": [...], "skipped": [{ "service", "key", "reason" }] }.`,
     'setup-global-registry': `Usage: cidx setup-global-registry
 
 Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
@@ -164,5 +178,11 @@ Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
     };
   },
   pruneLive: (count: number) => `left alone: ${count} project${count === 1 ? '' : 's'} whose directory exists`,
+  /** `import`: one Compose setting left out. */
+  importSkipped: (entry: { service: string; key: string; reason: string }) => `not imported: ${entry.service}: ${entry.key}: ${entry.reason}`,
+  importDone: (written: string | undefined, services: number, skipped: number) =>
+    `${written ? `wrote ${written}` : 'printed the config'}: ${services} service${services === 1 ? '' : 's'}` +
+    (skipped ? `, ${skipped} setting${skipped === 1 ? '' : 's'} not imported (listed above)` : ', everything imported') +
+    (written ? '; next: cidx plan' : ''),
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;

@@ -14,6 +14,7 @@ export const OPTIONS = {
   tail: { type: 'string' },
   follow: { type: 'boolean', short: 'f', default: false },
   force: { type: 'boolean', default: false },
+  stdout: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

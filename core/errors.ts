@@ -29,6 +29,11 @@ export const errorRegistry = Object.freeze({
   },
   CONFIG_INVALID: { exitCode: ExitCode.usage, hint: 'Fix the entries above; nothing was changed.' },
   USAGE: { exitCode: ExitCode.usage, hint: 'Run `cidx --help` for the commands and options.' },
+  COMPOSE_NOT_FOUND: {
+    exitCode: ExitCode.usage,
+    hint: 'Name the file: `cidx import path/to/docker-compose.yml`.',
+  },
+  COMPOSE_INVALID: { exitCode: ExitCode.usage, hint: 'Fix the Compose file (`docker compose config` checks it), then run `cidx import` again.' },
   LEGACY_COMMAND: {
     exitCode: ExitCode.usage,
     hint: 'Nothing needs setting up: run `cidx apply` in the project.',
