@@ -14,7 +14,7 @@ function healthCell(service: ServiceReport): string {
 }
 
 function portsCell(service: ServiceReport): string {
-  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
+  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', port.unreachable ? `${port.hostIp}:${port.host} (on the engine's loopback: not reachable from here)` : `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
 }
 
 export function renderReport(report: ProjectReport, withAction: boolean): string {

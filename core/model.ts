@@ -3,6 +3,7 @@
  * container runtime is in use: runtime plugins translate to and from these.
  */
 import type { HealthConfig } from '../schemas/config.js';
+import type { EngineEndpoint } from './engine-endpoint.js';
 
 /** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
 export interface ProjectIdentity {
@@ -148,7 +149,10 @@ export interface PortReport {
   preferred: number | null;
   /** A preferred port was configured but the runtime gave another one. */
   fallback: boolean;
+  /** Where this machine reaches the port; null when it has no host port or nothing here can reach it (see `unreachable`). */
   url: string | null;
+  /** Why a published port has no URL from this machine (a loopback bind on a remote engine) and what to do. */
+  unreachable?: string;
 }
 
 /** What apply did to a service (the words live with the operations, in reconcile/ops.ts). */
@@ -173,6 +177,8 @@ export interface ServiceReport {
 export interface ProjectReport {
   project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>;
   runtime: string;
+  /** The engine the runtime talked to, and whether it is on this machine. */
+  endpoint?: EngineEndpoint;
   services: ServiceReport[];
   /** What a person should know about the project as a whole (a degraded network); absent when nothing. */
   notes?: string[];
