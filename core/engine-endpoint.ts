@@ -48,15 +48,15 @@ export function isThisMachine(host: string): boolean {
  * machine. `source` says where the address came from.
  */
 export function endpointFromUri(uri: string, source?: string): EngineEndpoint {
-  const base = { uri, ...(source ? { source } : {}) };
-  if (/^(unix|npipe|fd):/i.test(uri) || !uri.includes('://')) return { ...base, host: undefined, local: true };
+  const how = source ? { source } : {};
+  if (/^(unix|npipe|fd):/i.test(uri) || !uri.includes('://')) return { uri, host: undefined, local: true, ...how };
   let host: string;
   try {
     host = new URL(uri).hostname.replace(/^\[|\]$/g, '');
   } catch {
-    return { ...base, host: undefined, local: true };
+    return { uri, host: undefined, local: true, ...how };
   }
-  return isThisMachine(host) ? { ...base, host: undefined, local: true } : { ...base, host, local: false };
+  return isThisMachine(host) ? { uri, host: undefined, local: true, ...how } : { uri, host, local: false, ...how };
 }
 
 /**

@@ -13,7 +13,7 @@ import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeCapabilities, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
 import type { Dialect } from './dialect.js';
-import { dialectEndpoint, endpointText } from './endpoint.js';
+import { dialectEndpoint } from './endpoint.js';
 import type { EngineEndpoint } from '../../core/engine-endpoint.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
@@ -341,7 +341,7 @@ export class CliRuntime implements ContainerRuntime {
       clientVersion: client.stdout.trim() || undefined,
       serverVersion,
       rootless,
-      endpoint: endpointText(this.endpoint),
+      endpoint: this.dialect.engineAddress(this.env),
       engine: this.endpoint,
     };
   }
