@@ -100,6 +100,9 @@ test.serial('a container already bound to the remote loopback has no URL: status
   const [http] = service(status.json(), 'web').ports;
   t.is(http!.url, null, status.describe());
   t.regex(http!.unreachable ?? '', /127\.0\.0\.1 of 198\.18\.0\.2.*loopback/);
+  // Not probed here at all: unhealthy, with the reason.
+  t.like(service(status.json(), 'web'), { state: 'running', healthy: false });
+  t.regex(service(status.json(), 'web').health?.detail ?? '', /port http is published on 127\.0\.0\.1 of 198\.18\.0\.2/);
   const port = await project.cidx(['port', 'web', 'http', '--runtime', 'docker'], { env: viaHost() });
   t.is(port.exitCode, 2, port.describe());
   t.regex(port.stderr, /loopback.*bind: '0\.0\.0\.0'/s);
