@@ -9,7 +9,7 @@
  *
  * Docker only: the remote engine is a dockerd (Podman's connection
  * resolution is unit-tested, see docs/remote-engines.md). One engine for the
- * whole file (~20 s to start); the tests share it and run one at a time.
+ * whole file (~20 s to start); the tests share it, each with its own project, and run at once.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,7 +63,7 @@ async function impostor(port: number): Promise<http.Server> {
   return server;
 }
 
-test.serial('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
+test('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
   const project = await remoteProject(t, web());
   const refused = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
   t.is(refused.exitCode, 2, refused.describe());
@@ -85,7 +85,7 @@ test.serial('DOCKER_HOST: a loopback bind on the remote engine is refused before
   t.is(port.stdout.trim(), `198.18.0.2:${http!.host}`, port.describe());
 });
 
-test.serial('a container already bound to the remote loopback has no URL: status says why, `cidx port` fails clearly', async (t) => {
+test('a container already bound to the remote loopback has no URL: status says why, `cidx port` fails clearly', async (t) => {
   const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
   t.is((await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() })).exitCode, 0);
   // As an older cidx (or a hand-made container) left it: the same container, published on the engine's loopback.
@@ -108,7 +108,7 @@ test.serial('a container already bound to the remote loopback has no URL: status
   t.regex(port.stderr, /loopback.*bind: '0\.0\.0\.0'/s);
 });
 
-test.serial('a Docker context (docker context use) is followed: URLs, doctor and --json name the remote engine; a local listener on the port never answers its probe', async (t) => {
+test('a Docker context (docker context use) is followed: URLs, doctor and --json name the remote engine; a local listener on the port never answers its probe', async (t) => {
   const configDir = await mkdtemp(path.join(os.tmpdir(), 'cidx-docker-config-'));
   t.teardown(() => rm(configDir, { recursive: true, force: true }));
   const env = { DOCKER_CONFIG: configDir, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
@@ -145,7 +145,7 @@ test.serial('a Docker context (docker context use) is followed: URLs, doctor and
   t.like(docker?.facts?.engine, { host: '198.18.0.2', local: false });
 });
 
-test.serial('one project on the local and the remote engine at once: separate locks, separate port caches', async (t) => {
+test('one project on the local and the remote engine at once: separate locks, separate port caches', async (t) => {
   const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
   const localEnv = { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
   // Hold the project's lock for the local engine, as a long apply there would.
