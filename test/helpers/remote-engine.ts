@@ -32,6 +32,8 @@ export const REMOTE = Object.freeze({
   pidFile: '/run/docker-cidxr2.pid',
   socket: '/run/docker-cidxr2.sock',
   script: '/run/docker-cidxr2.sh',
+  /** An empty daemon.json: the host's /etc/docker/daemon.json (hosts, data-root, …) is not this engine's. */
+  config: '/run/docker-cidxr2.json',
   log: '/var/log/dockerd-cidxr2.log',
 });
 
@@ -45,7 +47,7 @@ const SCRIPT = `#!/bin/sh
 set -e
 mkdir -p /tmp/cidxr2-cg && mount --rbind /sys/fs/cgroup /tmp/cidxr2-cg
 mount -t sysfs sysfs /sys && mount --rbind /tmp/cidxr2-cg /sys/fs/cgroup
-exec dockerd --data-root ${REMOTE.dataRoot} --exec-root ${REMOTE.execRoot} --pidfile ${REMOTE.pidFile} \\
+exec dockerd --config-file ${REMOTE.config} --data-root ${REMOTE.dataRoot} --exec-root ${REMOTE.execRoot} --pidfile ${REMOTE.pidFile} \\
   -H unix://${REMOTE.socket} -H tcp://${REMOTE.address}:${REMOTE.port} --bip 172.31.250.1/24
 `;
 
@@ -104,7 +106,7 @@ export function removeRemoteEngine(): void {
   if (existsSync(`/var/run/netns/${REMOTE.netns}`)) run('ip', ['netns', 'del', REMOTE.netns]);
   if (existsSync(`/sys/class/net/${REMOTE.hostVeth}`)) run('ip', ['link', 'del', REMOTE.hostVeth]);
   // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
-  for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, '/tmp/cidxr2-cg']) {
+  for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, '/tmp/cidxr2-cg']) {
     rmSync(file, { recursive: true, force: true });
   }
 }
@@ -127,6 +129,7 @@ export async function startRemoteEngine(): Promise<RemoteEngine> {
   inNs(['ip', 'link', 'set', 'lo', 'up']);
   inNs(['ip', 'route', 'add', 'default', 'via', REMOTE.hostAddress]);
   writeFileSync(REMOTE.script, SCRIPT, { mode: 0o755 });
+  writeFileSync(REMOTE.config, '{}\n');
   const daemon = execa('nsenter', [`--net=/var/run/netns/${REMOTE.netns}`, 'unshare', '-m', '--propagation', 'private', REMOTE.script], {
     stdin: 'ignore',
     stdout: { file: REMOTE.log },
