@@ -79,12 +79,6 @@ export function endpointKey(runtime: EngineOf): string {
   return createHash('sha256').update(`${runtime.name ?? ''}\n${uri}`).digest('hex').slice(0, 12);
 }
 
-/** How a message names the engine: "the engine at tcp://build-box:2375" or "the local docker engine". */
-export function describeEndpoint(runtime: EngineOf): string {
-  const endpoint = runtimeEndpoint(runtime);
-  return endpoint.local ? `the local ${runtime.name ?? ''} engine` : `the ${runtime.name ?? ''} engine at ${endpoint.uri}`;
-}
-
 /**
  * The project lock's file name: one lock per project and engine, so applies
  * of one project to two engines run side by side, and two to one take turns.

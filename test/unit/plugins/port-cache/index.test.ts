@@ -223,3 +223,11 @@ test('each engine has its own cache file: ports learnt on a remote engine are ne
     t.deepEqual(candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant))), { http: [], grpc: [] });
   });
 });
+
+test('a cache file of an earlier version (keyed by project only) is never read: its engine is unknown', async (t) => {
+  await withCacheDir(async (dir) => {
+    const { hooks, context, qdrant } = await setup(dir);
+    await writeCache(path.join(dir, 'ports', `${context.project.id}.json`), context.project.root, { qdrant: { http: { host: 40001, hostIp: '127.0.0.1', runtime: 'fake' } } });
+    t.deepEqual(candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant))), { http: [], grpc: [] });
+  });
+});
