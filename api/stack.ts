@@ -88,6 +88,7 @@ function findPort(report: ProjectReport, serviceName: string, ref: PortRef | und
     });
   }
   // A healthy stack has every port published; this guards a report from a third-party runtime that lacks one.
+  if (port.unreachable) throw new CidxError('REMOTE_LOOPBACK', `${serviceName}'s port ${port.name} is ${port.unreachable}`);
   if (port.host === null || port.url === null) {
     throw new CidxError('SERVICE_EXITED', `${serviceName}'s port ${port.name} has no host port on ${report.runtime}`);
   }

@@ -70,6 +70,10 @@ Options:
   -h, --help            show this help
   -v, --version         show the version
 
+The engine is the one your docker/podman CLI uses: DOCKER_HOST, DOCKER_CONTEXT or
+\`docker context use\`; CONTAINER_HOST or CONTAINER_CONNECTION. On a remote engine,
+publish with \`bind: '0.0.0.0'\` to reach services from here (docs/remote-engines.md).
+
 Progress goes to stderr; results go to stdout.`,
   /** `cidx <command> --help`: what the command does and the options it reads. */
   commandHelp: {
@@ -121,7 +125,8 @@ Shows a service's container logs, through the runtime's own logs command.`,
     doctor: `Usage: cidx doctor [-c file] [--runtime name] [--json]
 
 Checks which runtimes are installed and answering (versions, rootless or not,
-endpoint), whether the config loads, and that the cache dir is writable.
+endpoint: the socket, host variable, Docker context or Podman connection the
+CLI uses), whether the config loads, and that the cache dir is writable.
 Exits 1 with a fix for each problem found.`,
     import: `Usage: cidx import [compose-file] [-c out-file] [--stdout] [--force] [--json]
 

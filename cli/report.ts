@@ -14,7 +14,7 @@ function healthCell(service: ServiceReport): string {
 }
 
 function portsCell(service: ServiceReport): string {
-  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
+  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', port.unreachable ? `${port.hostIp}:${port.host} (on the engine's loopback: not reachable from here)` : `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
 }
 
 export function renderReport(report: ProjectReport, withAction: boolean): string {
@@ -26,7 +26,9 @@ export function renderReport(report: ProjectReport, withAction: boolean): string
     ...(withAction ? [service.action ? opCell(lookOfAction(service.action), 'past') : out('dim', '-')] : []),
     portsCell(service),
   ]);
-  const title = out('dim', `${report.project.name} (${report.project.id}) on ${report.runtime}`);
+  // A remote engine is named: its URLs point at another machine.
+  const where = report.endpoint && !report.endpoint.local ? ` at ${report.endpoint.uri}` : '';
+  const title = out('dim', `${report.project.name} (${report.project.id}) on ${report.runtime}${where}`);
   const summary = withAction ? `\n${applySummary(report)}` : '';
   return `${title}\n${table([header, ...rows])}${summary}`;
 }

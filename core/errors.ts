@@ -71,6 +71,13 @@ export const errorRegistry = Object.freeze({
     exitCode: ExitCode.failure,
     hint: 'Free the port, or drop it from `preferredPorts` and let the runtime choose one.',
   },
+  /** A loopback-bound port on an engine on another machine: nothing here reaches it (core/remote-bind.ts). */
+  REMOTE_LOOPBACK: {
+    exitCode: ExitCode.usage,
+    hint:
+      "Publish on an address of the engine's machine: `bind: '0.0.0.0'` (all of its interfaces: anyone who reaches that machine reaches the services) " +
+      'or its address on your network, at the top level or per service. Or run cidx on that machine, or point the runtime at a local engine. See docs/remote-engines.md.',
+  },
   NAME_CONFLICT: { exitCode: ExitCode.failure, hint: 'Run `cidx apply` again; it adopts the existing container.' },
   SERVICE_EXITED: { exitCode: ExitCode.failure, hint: 'Read the log lines above; `cidx logs <service>` shows more.' },
   HEALTH_TIMEOUT: {

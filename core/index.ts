@@ -35,6 +35,7 @@ export { openProjectSession, openSession, requestedRuntime, type ProjectSession,
 export { applyProject, planProject, statusProject, downProject, type ProjectPlan, type DownResult } from './operations.js';
 export { plan, type Step, type StepOp } from './reconcile/plan.js';
 export { pickBinding, reachableHost } from './reconcile/report.js';
+export { endpointFromUri, endpointKey, runtimeEndpoint, isLoopback, type EngineEndpoint } from './engine-endpoint.js';
 export { LABELS, containerName, volumeName, projectId } from './project.js';
 export { cacheDir } from './state-dirs.js';
 export { parseDuration, formatDuration } from '../schemas/duration.js';

@@ -6,6 +6,7 @@ import type { HealthConfig } from '../schemas/config.js';
 import type { ContainerKeys } from './container-keys.js';
 
 export type { BindMount, ContainerKeys, RestartPolicy } from './container-keys.js';
+import type { EngineEndpoint } from './engine-endpoint.js';
 
 /** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
 export interface ProjectIdentity {
@@ -151,7 +152,10 @@ export interface PortReport {
   preferred: number | null;
   /** A preferred port was configured but the runtime gave another one. */
   fallback: boolean;
+  /** Where this machine reaches the port; null when it has no host port or nothing here can reach it (see `unreachable`). */
   url: string | null;
+  /** Why a published port has no URL from this machine (a loopback bind on a remote engine) and what to do. */
+  unreachable?: string;
 }
 
 /** What apply did to a service (the words live with the operations, in reconcile/ops.ts). */
@@ -176,6 +180,8 @@ export interface ServiceReport {
 export interface ProjectReport {
   project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>;
   runtime: string;
+  /** The engine the runtime talked to, and whether it is on this machine. */
+  endpoint?: EngineEndpoint;
   services: ServiceReport[];
   /** What a person should know about the project as a whole (a degraded network); absent when nothing. */
   notes?: string[];

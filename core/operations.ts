@@ -2,6 +2,8 @@
  * What the CLI's commands do, as functions of a session: observe → plan →
  * apply, status, down. They return data; printing is the CLI's job.
  */
+import { projectLockName, runtimeEndpoint } from './engine-endpoint.js';
+import { assertReachablePorts } from './remote-bind.js';
 import path from 'node:path';
 import { acquireLock } from './lock.js';
 import { requirePrivateCacheDir } from './state-dirs.js';
@@ -56,6 +58,7 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
     try {
       await session.hooks.beforeApply.promise(session);
       const { desired, steps } = await planProject(session);
+      assertReachablePorts(desired, session.runtime);
       const vetoed = applyVetoes(desired, steps);
       const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
       const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
@@ -72,7 +75,8 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
 
 async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait'], work: () => Promise<T>): Promise<T> {
   // A lock directory others can write to would let them fake or hold our lock: CACHE_UNTRUSTED instead.
-  const file = path.join(requirePrivateCacheDir('locks'), `${session.project.id}.lock`);
+  // Keyed by engine too: one project on two engines is two sets of containers, converged independently.
+  const file = path.join(requirePrivateCacheDir('locks'), projectLockName(session.project.id, session.runtime));
   const release = await acquireLock(file, { signal: session.signal, ...(onWait ? { onWait } : {}) });
   try {
     return await work();
@@ -100,7 +104,7 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
       return report;
     }),
   );
-  const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, services: services.map(inReadingOrder) };
+  const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, endpoint: runtimeEndpoint(session.runtime), services: services.map(inReadingOrder) };
   await session.hooks.afterReport.promise(report, session);
   return report;
 }

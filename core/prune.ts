@@ -15,6 +15,7 @@
  *   are deleted only with `--volumes` and the project named by id.
  * - Each project is removed under its lock, after checking its root again.
  */
+import { projectLockName } from './engine-endpoint.js';
 import { access, lstat, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
@@ -243,7 +244,7 @@ async function removeUnderLock(
   isNamed: boolean,
   options: PruneOptions,
 ): Promise<PruneEntry | KeptEntry> {
-  const lock = path.join(requirePrivateCacheDir('locks'), `${project.projectId}.lock`);
+  const lock = path.join(requirePrivateCacheDir('locks'), projectLockName(project.projectId, runtime));
   let release: () => Promise<void>;
   try {
     release = await acquireLock(lock, { timeoutMs: options.lockTimeoutMs ?? 10_000, ...(options.signal ? { signal: options.signal } : {}) });

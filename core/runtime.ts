@@ -4,6 +4,7 @@
  * in the same way (see `resolveRuntime` in hooks.ts).
  */
 import { CidxError } from './errors.js';
+import type { EngineEndpoint } from './engine-endpoint.js';
 import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from './model.js';
 
 export interface ContainerRuntime {
@@ -15,6 +16,12 @@ export interface ContainerRuntime {
    * host variable). Undefined for a local engine.
    */
   readonly engineHost: string | undefined;
+  /**
+   * Where the engine runs (see engine-endpoint.ts): its address, and whether
+   * its published ports are this machine's. Optional for runtimes written
+   * before it existed: the core then derives it from `engineHost`.
+   */
+  readonly endpoint?: EngineEndpoint;
   /**
    * Which optional parts of this contract the runtime provides, declared up
    * front: the core checks these, never whether a method happens to exist.
@@ -135,8 +142,10 @@ export interface RuntimeDescription {
   /** Engine version, e.g. '20.10.24'. */
   serverVersion: string | undefined;
   rootless: boolean | undefined;
-  /** Where the CLI sends its calls: a socket path or a remote address. */
+  /** Where the CLI sends its calls: a socket path or a remote address, and how it was chosen. */
   endpoint: string;
+  /** The same endpoint as data: its address, host, and whether it is on this machine. */
+  engine?: EngineEndpoint;
 }
 
 /** The engine refused a host port (taken by another container or process). */

@@ -1,3 +1,4 @@
+import { runtimeEndpoint } from '../../core/engine-endpoint.js';
 import { ExitCode } from '../../core/errors.js';
 import { downProject } from '../../core/operations.js';
 import type { CommandContext } from '../context.js';
@@ -9,7 +10,7 @@ export async function down(context: CommandContext): Promise<number> {
   // Under the project's lock, like apply: a down never pulls containers out from under a running apply.
   const result = await downProject(session, { volumes: context.options.volumes, onWait: (pid) => context.log(messages.waitingForLock(pid)) });
   if (context.options.json) {
-    process.stdout.write(`${JSON.stringify({ project: session.project, runtime: session.runtime.name, removed: result }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ project: session.project, runtime: session.runtime.name, endpoint: runtimeEndpoint(session.runtime), removed: result }, null, 2)}\n`);
   } else if (result.containers.length === 0 && result.volumes.length === 0) {
     process.stdout.write(`${messages.nothingToRemove}\n`);
   } else {

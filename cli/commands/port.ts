@@ -16,6 +16,9 @@ export async function port(context: CommandContext): Promise<number> {
       hint: `Declared ports: ${declared}.`,
     });
   }
+  if (container?.state === 'running' && wanted.host !== null && wanted.unreachable) {
+    throw new CidxError('REMOTE_LOOPBACK', `${serviceName}'s ${wanted.name} port ${wanted.host} is ${wanted.unreachable}`);
+  }
   if (!container || container.state !== 'running' || wanted.host === null || !wanted.url) {
     throw new CidxError(
       'SERVICE_EXITED',

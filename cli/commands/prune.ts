@@ -1,3 +1,4 @@
+import { runtimeEndpoint } from '../../core/engine-endpoint.js';
 import { ExitCode } from '../../core/errors.js';
 import { pruneProjects } from '../../core/operations.js';
 import { owner } from '../../core/project.js';
@@ -11,7 +12,7 @@ export async function prune(context: CommandContext): Promise<number> {
   const { dryRun, volumes } = context.options;
   const result = await pruneProjects(session, { dryRun, volumes, projects: context.args });
   if (context.options.json) {
-    process.stdout.write(`${JSON.stringify({ runtime: session.runtime.name, dryRun, ...result }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runtime: session.runtime.name, endpoint: runtimeEndpoint(session.runtime), dryRun, ...result }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const kept = result.kept.filter((entry) => entry.reason !== 'present');

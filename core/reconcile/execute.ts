@@ -5,6 +5,7 @@
  * outcome.ts), and assemble the project report. This module only sequences
  * those; each step's reasons live with it.
  */
+import { runtimeEndpoint } from '../engine-endpoint.js';
 import { CidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { DesiredService, ProjectReport } from '../model.js';
@@ -58,6 +59,7 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
   return {
     project: { name: project.name, id: project.id, root: project.root },
     runtime: runtime.name,
+    endpoint: runtimeEndpoint(runtime),
     services: [...prepared.desired.map((service) => reports.get(service.name)!), ...prepared.removed].map(inReadingOrder),
     ...(prepared.notes.length ? { notes: prepared.notes } : {}),
   };

@@ -1,6 +1,6 @@
 /** Builds what users see of a service's ports: host port, address, URL, fallback. */
 import type { DesiredService, ObservedContainer, PortBinding, PortReport, ServiceReport } from '../model.js';
-import type { ContainerRuntime } from '../runtime.js';
+import { isLoopback, runtimeEndpoint, type EngineOf } from '../engine-endpoint.js';
 
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
 
@@ -18,17 +18,35 @@ export function pickBinding(bindings: PortBinding[], container: number, hostIp: 
   );
 }
 
-/** Where a client on this machine reaches a binding. */
-export function reachableHost(binding: PortBinding, runtime: Pick<ContainerRuntime, 'engineHost'>): string {
-  if (runtime.engineHost) return runtime.engineHost;
+/**
+ * Where a client on this machine reaches a binding; undefined when nothing
+ * here can: a loopback binding on another machine's engine listens on that
+ * machine's loopback, and the same port number here is someone else's.
+ */
+export function reachableHost(binding: PortBinding, runtime: EngineOf): string | undefined {
+  const endpoint = runtimeEndpoint(runtime);
+  if (!endpoint.local) {
+    if (isLoopback(binding.hostIp)) return undefined;
+    // A wildcard listens on every address of the engine's machine, so on the one the engine is reached at.
+    return WILDCARD.has(binding.hostIp) ? endpoint.host : binding.hostIp;
+  }
   if (WILDCARD.has(binding.hostIp)) return binding.hostIp === '::' ? '::1' : '127.0.0.1';
   return binding.hostIp;
+}
+
+/** Why a port of a remote engine has no URL here, and what to do: for `status`, `port` and the health probes. */
+export function unreachableReason(hostIp: string, runtime: EngineOf): string {
+  const endpoint = runtimeEndpoint(runtime);
+  return (
+    `published on ${hostIp} of ${endpoint.host ?? endpoint.uri}, the engine's own loopback: nothing on this machine can reach it. ` +
+    "Set `bind: '0.0.0.0'` (or an address of that machine) to reach it from here"
+  );
 }
 
 export function portReports(
   service: DesiredService,
   container: ObservedContainer | undefined,
-  runtime: Pick<ContainerRuntime, 'engineHost'>,
+  runtime: EngineOf,
 ): PortReport[] {
   return service.spec.ports.map(({ name, container: containerPort }) => {
     const binding = container ? pickBinding(container.ports, containerPort, service.spec.hostIp) : undefined;
@@ -45,7 +63,8 @@ export function portReports(
       hostIp,
       preferred,
       fallback: preferred !== null && preferred !== binding.hostPort,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
+      url: host === undefined ? null : `http://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
+      ...(host === undefined ? { unreachable: unreachableReason(hostIp, runtime) } : {}),
     };
   });
 }

@@ -6,13 +6,15 @@
 import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/dialect.js';
-import { remoteHost } from '../oci-cli/engine-host.js';
+import { endpointText } from '../oci-cli/endpoint.js';
+import { dockerEndpoint } from './context.js';
 import { cliRuntimePlugin } from '../oci-cli/runtime-plugin.js';
 
 export const dockerDialect: Dialect = {
   name: 'docker',
-  engineHost: (env) => remoteHost(env.DOCKER_HOST),
-  engineAddress: (env) => env.DOCKER_HOST ?? (env.DOCKER_CONTEXT ? `context ${env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock'),
+  engineHost: (env) => dockerEndpoint(env).host,
+  endpoint: dockerEndpoint,
+  engineAddress: (env) => endpointText(dockerEndpoint(env)),
   // SecurityOptions holds "name=rootless" on a rootless daemon.
   parseInfo: (info) => ({
     serverVersion: info.ServerVersion,

@@ -80,6 +80,8 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig, bu
   if (health.http || health.tcp) {
     const ref = (health.http ?? health.tcp)!.port;
     const port = findPort(request.ports, ref);
+    // A port nothing here reaches is never probed here: this machine's same port number is someone else's.
+    if (port?.unreachable) return { ok: false, detail: `port ${ref} is ${port.unreachable}` };
     if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
     const host = hostOf(port.url);
     // Lazy: node:http costs ~3 ms to load, and commands that only read ports never probe.

@@ -13,6 +13,8 @@ import { CidxError, hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
 import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeCapabilities, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
 import type { Dialect } from './dialect.js';
+import { dialectEndpoint } from './endpoint.js';
+import type { EngineEndpoint } from '../../core/engine-endpoint.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
@@ -57,6 +59,7 @@ const RETRIES = 4;
 export class CliRuntime implements ContainerRuntime {
   readonly name: string;
   readonly engineHost: string | undefined;
+  readonly endpoint: EngineEndpoint;
   /** Every optional part of the contract: networks, labelled volumes, streamed logs, `doctor` facts. */
   readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true });
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
@@ -70,7 +73,8 @@ export class CliRuntime implements ContainerRuntime {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.name = dialect.name;
-    this.engineHost = dialect.engineHost(env);
+    this.endpoint = dialectEndpoint(dialect, env);
+    this.engineHost = this.endpoint.host;
   }
 
   /**
@@ -357,6 +361,7 @@ export class CliRuntime implements ContainerRuntime {
       serverVersion,
       rootless,
       endpoint: this.dialect.engineAddress(this.env),
+      engine: this.endpoint,
     };
   }
 

@@ -4,6 +4,7 @@
  * runs: every difference is a field here, so a new engine (nerdctl, a remote
  * engine's CLI, a wrapper) is one object plus `cliRuntimePlugin(...)`.
  */
+import type { EngineEndpoint } from '../../core/engine-endpoint.js';
 import type { CidxError, ErrorCode } from '../../core/errors.js';
 import type { ContainerKeys } from '../../core/container-keys.js';
 import type { Failure } from './failures.js';
@@ -19,6 +20,12 @@ export interface Dialect {
   listsWithPsJson?: boolean;
   /** Host at which published ports live when the engine is remote (from its CLI's env), else undefined. */
   engineHost(env: NodeJS.ProcessEnv): string | undefined;
+  /**
+   * Where the CLI will send its calls, resolved as the CLI resolves it (host
+   * variables, contexts, connections). Default: derived from `engineHost` and
+   * `engineAddress`.
+   */
+  endpoint?(env: NodeJS.ProcessEnv): EngineEndpoint;
   /** Where the CLI sends its calls, for messages and `doctor`: an address, a context, "the local … engine". */
   engineAddress(env: NodeJS.ProcessEnv): string;
   /** How this engine words its failures, and what to do about them. Default: the shared rules only. */

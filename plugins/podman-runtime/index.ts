@@ -6,8 +6,9 @@
 import { STAGE } from '../../core/hooks.js';
 import type { CidxPlugin } from '../../core/plugin.js';
 import type { Dialect } from '../oci-cli/dialect.js';
-import { remoteHost } from '../oci-cli/engine-host.js';
 import { cdiGpuArgs } from '../oci-cli/run-args.js';
+import { endpointText } from '../oci-cli/endpoint.js';
+import { LOCAL_PODMAN, podmanEndpoint } from './connection.js';
 import { cliRuntimePlugin } from '../oci-cli/runtime-plugin.js';
 
 /**
@@ -21,8 +22,12 @@ export const podmanDialect: Dialect = {
   name: 'podman',
   // Podman serialises concurrent calls on its lock, so one `ps --format json` beats `ps` plus `inspect`.
   listsWithPsJson: true,
-  engineHost: (env) => remoteHost(env.CONTAINER_HOST),
-  engineAddress: (env) => env.CONTAINER_HOST ?? 'the local Podman engine',
+  engineHost: (env) => podmanEndpoint(env).host,
+  endpoint: podmanEndpoint,
+  engineAddress: (env) => {
+    const endpoint = podmanEndpoint(env);
+    return endpoint.uri === LOCAL_PODMAN ? 'the local Podman engine' : endpointText(endpoint);
+  },
   parseInfo: (info) => ({ serverVersion: info.version?.Version, rootless: info.host?.security?.rootless }),
   // Podman expands `--env NAME*` from its own environment, so a `*` is no plain name either.
   cliEnvNames: /^(CONTAINER|CONTAINERS|PODMAN|BUILDAH|STORAGE|_CONTAINERS)_|^REGISTRY_AUTH_FILE$|\*/i,

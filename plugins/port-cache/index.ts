@@ -9,6 +9,8 @@ import type { PortCandidate } from '../../core/model.js';
 import { STAGE } from '../../core/hooks.js';
 import { definePlugin, type CidxPlugin } from '../../core/plugin.js';
 import { pickBinding } from '../../core/reconcile/report.js';
+import { endpointKey } from '../../core/engine-endpoint.js';
+import type { ContainerRuntime } from '../../core/runtime.js';
 import { privateCacheDir } from '../../core/state-dirs.js';
 import { cacheFile, readCache, writeCache, type CachedPorts } from './store.js';
 
@@ -23,18 +25,25 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
   return definePlugin({
     name: NAME,
     apply(hooks) {
-      let loaded: Promise<CachedPorts> | undefined;
+      // One read per file (project and engine) per session.
+      const loaded = new Map<string, Promise<CachedPorts>>();
+      const load = (file: string) => {
+        let read = loaded.get(file);
+        if (!read) loaded.set(file, (read = readCache(file)));
+        return read;
+      };
       // An untrusted cache dir (someone else could edit it) is not used: the ports are then chosen afresh.
-      const fileFor = (projectId: string) => {
-        if (options.dir !== undefined) return cacheFile(options.dir, projectId);
+      const fileFor = (projectId: string, runtime: ContainerRuntime) => {
+        const key = endpointKey(runtime);
+        if (options.dir !== undefined) return cacheFile(options.dir, projectId, key);
         const ports = privateCacheDir('ports').dir; // cacheFile adds the ports/ part itself
-        return ports === undefined ? undefined : cacheFile(path.dirname(ports), projectId);
+        return ports === undefined ? undefined : cacheFile(path.dirname(ports), projectId, key);
       };
 
       hooks.requestPorts.tapPromise({ name: NAME, stage: STAGE.base }, async (requests, context) => {
-        const file = fileFor(context.project.id);
-        loaded ??= file === undefined ? Promise.resolve(Object.create(null) as CachedPorts) : readCache(file);
-        const cached = (await loaded)[context.service.name] ?? Object.create(null);
+        const file = fileFor(context.project.id, context.runtime);
+        const all: CachedPorts = file === undefined ? Object.create(null) : await load(file);
+        const cached = all[context.service.name] ?? Object.create(null);
         return requests.map((request) => {
           const remembered: PortCandidate[] = [];
           // The container being replaced knows its ports best; the file covers removed containers.
@@ -50,9 +59,9 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
       });
 
       hooks.afterReport.tapPromise(NAME, async (report, context) => {
-        const file = fileFor(report.project.id);
+        const file = fileFor(report.project.id, context.runtime);
         if (file === undefined) return;
-        const before = await (loaded ?? readCache(file));
+        const before = await (loaded.get(file) ?? readCache(file));
         // Services the report leaves out (an apply or up() of some of them) keep what was remembered;
         // one whose container was removed as no longer declared is forgotten.
         const services: CachedPorts = Object.assign(Object.create(null), before);

@@ -17,8 +17,14 @@ interface CacheFile {
   services: CachedPorts;
 }
 
-export function cacheFile(dir: string, projectId: string): string {
-  return path.join(dir, 'ports', `${projectId}.json`);
+/**
+ * One file per project and engine (`engineKey`, see core/engine-endpoint.ts):
+ * a port free on one engine says nothing about another. Files of earlier
+ * versions (`<project>.json`, keyed by project only) are never read, so an
+ * entry learnt on one engine is never asked for on another.
+ */
+export function cacheFile(dir: string, projectId: string, engineKey: string): string {
+  return path.join(dir, 'ports', `${projectId}@${engineKey}.json`);
 }
 
 /**

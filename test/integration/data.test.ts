@@ -4,6 +4,7 @@
  * is rebuilt rather than trusted. Every test runs once per runtime on real
  * Docker and real Podman.
  */
+import { readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -59,8 +60,12 @@ interface CacheFile {
   services: Record<string, Record<string, { host: number }>>;
 }
 
+/** The project's one cache file (keyed by project and engine: `<id>@<engine key>.json`). */
 function cacheFile(project: TestProject): string {
-  return path.join(project.cacheDir, 'ports', `${project.id}.json`);
+  const dir = path.join(project.cacheDir, 'ports');
+  const names = readdirSync(dir).filter((name) => name.startsWith(`${project.id}@`) && name.endsWith('.json'));
+  if (names.length !== 1) throw new Error(`expected one cache file of ${project.id} in ${dir}, found ${names.join(', ') || 'none'}`);
+  return path.join(dir, names[0]!);
 }
 
 for (const runtime of RUNTIMES) {

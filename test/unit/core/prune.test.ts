@@ -144,9 +144,10 @@ test('--dry-run decides the same and removes nothing', async (t) => {
 
 test('prune waits for the project lock and keeps a project whose lock stays held', async (t) => {
   const { acquireLock } = await import('../../../core/lock.js');
-  const release = await acquireLock(path.join(process.env.CIDX_CACHE_DIR!, 'locks', 'eeeeeee1.lock'));
-  t.teardown(release);
+  const { projectLockName } = await import('../../../core/engine-endpoint.js');
   const { runtime, calls } = engine([container('eeeeeee1', '/home/me/deleted', 'web')], []);
+  const release = await acquireLock(path.join(process.env.CIDX_CACHE_DIR!, 'locks', projectLockName('eeeeeee1', runtime)));
+  t.teardown(release);
   const result = await pruneProjects(runtime, { fs: FS, lockTimeoutMs: 200 });
   t.deepEqual(calls.removed, []);
   t.like(result.kept, [{ projectId: 'eeeeeee1', reason: 'locked' }]);

@@ -7,7 +7,7 @@
 import type { ContainerSpec, ObservedContainer, PortAssignment } from '../../../core/model.js';
 import type { ContainerRuntime } from '../../../core/runtime.js';
 
-type Methods = Omit<ContainerRuntime, 'name' | 'engineHost' | 'capabilities'>;
+type Methods = Omit<ContainerRuntime, 'name' | 'engineHost' | 'endpoint' | 'capabilities'>;
 export type Script = { [K in keyof Methods]?: (base: NonNullable<Methods[K]>, ...args: Parameters<NonNullable<Methods[K]>>) => ReturnType<NonNullable<Methods[K]>> };
 
 export interface FakeRuntime extends ContainerRuntime {

@@ -45,8 +45,15 @@ test('reachableHost: a specific address is used as is', (t) => {
   t.is(reachableHost(b('::1', 1), local), '::1');
 });
 
-test("reachableHost: a remote engine's host wins over every binding address", (t) => {
-  for (const ip of ['127.0.0.1', '0.0.0.0', '', '::']) t.is(reachableHost(b(ip, 1), { engineHost: 'build-box' }), 'build-box');
+test("reachableHost: a remote engine's wildcard binding is reached at the engine's host, a specific address as is", (t) => {
+  for (const ip of ['0.0.0.0', '', '::']) t.is(reachableHost(b(ip, 1), { engineHost: 'build-box' }), 'build-box');
+  t.is(reachableHost(b('10.0.0.7', 1), { engineHost: 'build-box' }), '10.0.0.7');
+});
+
+test("reachableHost: a remote engine's loopback binding is reachable from nowhere here, never from this machine's loopback", (t) => {
+  for (const ip of ['127.0.0.1', '127.0.0.2', '::1']) t.is(reachableHost(b(ip, 1), { engineHost: 'build-box' }), undefined);
+  const endpoint = { uri: 'tcp://198.18.0.2:2375', host: '198.18.0.2', local: false };
+  t.is(reachableHost(b('127.0.0.1', 1), { engineHost: '198.18.0.2', endpoint }), undefined);
 });
 
 const QDRANT = { services: { qdrant: { image: 'q', ports: { http: 6333, grpc: 6334 } } }, preferredPorts: { qdrant: { http: 6333 } } };
@@ -97,11 +104,20 @@ test('portReports: IPv6 hosts are bracketed in URLs', async (t) => {
   t.is(http!.url, 'http://[::1]:40000');
 });
 
-test('portReports: with a remote engine the URL uses its host, the report keeps the binding address', async (t) => {
+test('portReports: with a remote engine the URL of a wildcard binding uses its host, the report keeps the binding address', async (t) => {
+  const service = await desiredOne({ ...QDRANT, bind: '0.0.0.0' }, 'qdrant');
+  const [http] = portReports(service, observedFrom(service, { ports: [b('0.0.0.0', 32771)] }), { engineHost: 'build-box' });
+  t.is(http!.hostIp, '0.0.0.0');
+  t.is(http!.url, 'http://build-box:32771');
+  t.is(http!.unreachable, undefined);
+});
+
+test('portReports: a loopback binding on a remote engine has no URL, and says why and what to do', async (t) => {
   const service = await desiredOne(QDRANT, 'qdrant');
   const [http] = portReports(service, observedFrom(service, { ports: [b('127.0.0.1', 32771)] }), { engineHost: 'build-box' });
-  t.is(http!.hostIp, '127.0.0.1');
-  t.is(http!.url, 'http://build-box:32771');
+  t.is(http!.host, 32771);
+  t.is(http!.url, null);
+  t.regex(http!.unreachable ?? '', /127\.0\.0\.1 of build-box.*loopback.*bind: '0\.0\.0\.0'/);
 });
 
 test('inReadingOrder puts keys in the documented order and drops undefined ones', (t) => {

@@ -25,7 +25,8 @@ test('publishArg: IPv6 addresses are bracketed', (t) => {
 test('the engine host comes from the dialect and the given environment', (t) => {
   t.is(new CliRuntime(dockerDialect, 'docker', { DOCKER_HOST: 'tcp://build-box:2375' }).engineHost, 'build-box');
   t.is(new CliRuntime(dockerDialect, 'docker', {}).engineHost, undefined);
-  t.is(new CliRuntime(podmanDialect, 'podman', { CONTAINER_HOST: 'ssh://me@vm/run/podman/podman.sock' }).engineHost, 'vm');
+  t.is(new CliRuntime(podmanDialect, 'podman', { CONTAINER_HOST: 'ssh://me@podman-box.example/run/podman/podman.sock' }).engineHost, 'podman-box.example');
+  t.deepEqual(new CliRuntime(dockerDialect, 'docker', { DOCKER_HOST: 'tcp://build-box:2375' }).endpoint, { uri: 'tcp://build-box:2375', host: 'build-box', local: false, source: 'DOCKER_HOST' });
 });
 
 test('a binary that does not exist: RUNTIME_UNAVAILABLE from a real spawn (ENOENT), and answers() is false', async (t) => {
@@ -156,9 +157,9 @@ test('describe parses `info` with the dialect: each engine its own shape', async
     return writeFile(binary, `#!/bin/sh\nif [ "$1" = info ]; then echo '${JSON.stringify(info)}'; else echo 1.2.3; fi\n`, { mode: 0o755 }).then(() => binary);
   };
   const docker = new CliRuntime(dockerDialect, await fake('docker', { ServerVersion: '20.10.24', SecurityOptions: ['name=seccomp', 'name=rootless'] }), {});
-  t.deepEqual(await docker.describe(), { clientVersion: '1.2.3', serverVersion: '20.10.24', rootless: true, endpoint: 'unix:///var/run/docker.sock' });
-  const podman = new CliRuntime(podmanDialect, await fake('podman', { version: { Version: '4.3.1' }, host: { security: { rootless: false } } }), { CONTAINER_HOST: 'ssh://vm' });
-  t.deepEqual(await podman.describe(), { clientVersion: '1.2.3', serverVersion: '4.3.1', rootless: false, endpoint: 'ssh://vm' });
+  t.like(await docker.describe(), { clientVersion: '1.2.3', serverVersion: '20.10.24', rootless: true, endpoint: 'unix:///var/run/docker.sock', engine: { local: true } });
+  const podman = new CliRuntime(podmanDialect, await fake('podman', { version: { Version: '4.3.1' }, host: { security: { rootless: false } } }), { CONTAINER_HOST: 'ssh://podman-box.example' });
+  t.like(await podman.describe(), { clientVersion: '1.2.3', serverVersion: '4.3.1', rootless: false, endpoint: 'ssh://podman-box.example', engine: { host: 'podman-box.example', local: false } });
 });
 
 test('a CliRuntime declares every optional capability up front', (t) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import test from 'ava';
 import { createHooks, type ProjectContext } from '../../../../core/hooks.js';
 import type { PortRequest, ProjectReport, ServiceReport } from '../../../../core/model.js';
+import { endpointKey } from '../../../../core/engine-endpoint.js';
 import { portCache } from '../../../../plugins/port-cache/index.js';
 import { cacheFile, readCache, writeCache, type CachedPorts } from '../../../../plugins/port-cache/store.js';
 import { preferredPortFallback } from '../../../../plugins/preferred-port-fallback/index.js';
@@ -29,7 +30,7 @@ async function setup(dir: string, config: unknown = CONFIG, options: { fallback?
   if (options.fallback) preferredPortFallback().apply(hooks);
   const context = contextFor(config);
   const qdrant = await desiredOne(config, 'qdrant');
-  const file = cacheFile(dir, context.project.id);
+  const file = cacheFile(dir, context.project.id, endpointKey(inertRuntime()));
   return { hooks, context, qdrant, file };
 }
 
@@ -107,7 +108,7 @@ test('the stage order holds whatever order the plugins were applied in', async (
     portCache({ dir }).apply(hooks);
     const context = contextFor(config);
     const qdrant = await desiredOne(config, 'qdrant');
-    await writeCache(cacheFile(dir, context.project.id), context.project.root, { qdrant: { http: { host: 40001, hostIp: '127.0.0.1' } } });
+    await writeCache(cacheFile(dir, context.project.id, endpointKey(inertRuntime())), context.project.root, { qdrant: { http: { host: 40001, hostIp: '127.0.0.1' } } });
     const result = candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant)));
     t.deepEqual(result.http, [{ port: 6333, source: 'preferred' }, { port: 40001, source: 'cache' }]);
   });
@@ -208,5 +209,25 @@ test('a port remembered from another runtime is not asked for: that runtime like
       http: [],
       grpc: [{ port: 40002, source: 'cache' }],
     });
+  });
+});
+
+test('each engine has its own cache file: ports learnt on a remote engine are never asked of the local one', async (t) => {
+  await withCacheDir(async (dir) => {
+    const { hooks, context, qdrant } = await setup(dir);
+    const remote = { ...inertRuntime('build-box'), endpoint: { uri: 'tcp://build-box:2375', host: 'build-box', local: false } };
+    await hooks.afterReport.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: remote });
+    t.like(await readCache(cacheFile(dir, context.project.id, endpointKey(remote))), { qdrant: { http: { host: 32770 } } });
+    t.notDeepEqual(endpointKey(remote), endpointKey(inertRuntime()));
+    // The local engine (serviceContext's runtime) finds nothing remembered.
+    t.deepEqual(candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant))), { http: [], grpc: [] });
+  });
+});
+
+test('a cache file of an earlier version (keyed by project only) is never read: its engine is unknown', async (t) => {
+  await withCacheDir(async (dir) => {
+    const { hooks, context, qdrant } = await setup(dir);
+    await writeCache(path.join(dir, 'ports', `${context.project.id}.json`), context.project.root, { qdrant: { http: { host: 40001, hostIp: '127.0.0.1', runtime: 'fake' } } });
+    t.deepEqual(candidates(await hooks.requestPorts.promise(fresh(), serviceContext(context, qdrant))), { http: [], grpc: [] });
   });
 });

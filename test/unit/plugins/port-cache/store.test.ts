@@ -11,26 +11,26 @@ const PORTS: CachedPorts = {
   ollama: { http: { host: 11434, hostIp: '' } },
 };
 
-test('cacheFile is <dir>/ports/<project id>.json', (t) => {
-  t.is(cacheFile('/home/me/.cache/cidx', '1a2b3c4d'), path.join('/home/me/.cache/cidx', 'ports', '1a2b3c4d.json'));
+test('cacheFile is <dir>/ports/<project id>@<engine key>.json', (t) => {
+  t.is(cacheFile('/home/me/.cache/cidx', '1a2b3c4d', '0123456789ab'), path.join('/home/me/.cache/cidx', 'ports', '1a2b3c4d@0123456789ab.json'));
 });
 
 test('round trip: what is written is read back, in a versioned file naming the project root', async (t) => {
   await withDir(async (dir) => {
-    const file = cacheFile(dir, 'abcd1234');
+    const file = cacheFile(dir, 'abcd1234', 'e');
     await writeCache(file, '/work/project', PORTS);
     t.deepEqual(await readCache(file), PORTS);
     const body = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     t.is(body.version, 1);
     t.is(body.root, '/work/project');
     t.false(Number.isNaN(Date.parse(String(body.updatedAt))));
-    t.deepEqual(await readdir(path.dirname(file)), ['abcd1234.json'], 'no temp file left behind');
+    t.deepEqual(await readdir(path.dirname(file)), ['abcd1234@e.json'], 'no temp file left behind');
   });
 });
 
 test('a missing file reads as empty', async (t) => {
   await withDir(async (dir) => {
-    t.deepEqual(await readCache(cacheFile(dir, 'none')), {});
+    t.deepEqual(await readCache(cacheFile(dir, 'none', 'e')), {});
   });
 });
 
@@ -49,7 +49,7 @@ const broken: Array<[string, string]> = [
 for (const [what, content] of broken) {
   test(`a ${what} file reads as empty`, async (t) => {
     await withDir(async (dir) => {
-      const file = cacheFile(dir, 'p');
+      const file = cacheFile(dir, 'p', 'e');
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, content);
       t.deepEqual(await readCache(file), {});
@@ -59,7 +59,7 @@ for (const [what, content] of broken) {
 
 test('malformed entries are dropped, good ones kept', async (t) => {
   await withDir(async (dir) => {
-    const file = cacheFile(dir, 'p');
+    const file = cacheFile(dir, 'p', 'e');
     await mkdir(path.dirname(file), { recursive: true });
     const services = {
       a: { ok: { host: 40000, hostIp: '127.0.0.1' }, zero: { host: 0 }, big: { host: 70000 }, text: { host: '40001' }, frac: { host: 1.5 }, none: null },
@@ -77,7 +77,7 @@ test('malformed entries are dropped, good ones kept', async (t) => {
 
 test('a bad file is replaced by the next write', async (t) => {
   await withDir(async (dir) => {
-    const file = cacheFile(dir, 'p');
+    const file = cacheFile(dir, 'p', 'e');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, '{"version":1,"serv');
     await writeCache(file, '/x', PORTS);
@@ -87,7 +87,7 @@ test('a bad file is replaced by the next write', async (t) => {
 
 test('many concurrent writers leave one valid file holding one writer\'s ports, and no temp files', async (t) => {
   await withDir(async (dir) => {
-    const file = cacheFile(dir, 'race');
+    const file = cacheFile(dir, 'race', 'e');
     const written: CachedPorts[] = Array.from({ length: 64 }, (_, i) => ({ svc: { http: { host: 30000 + i, hostIp: '127.0.0.1' } } }));
     // Readers race the writers too: they must never see a torn file.
     const reads = Array.from({ length: 64 }, () => readCache(file));
@@ -99,21 +99,21 @@ test('many concurrent writers leave one valid file holding one writer\'s ports, 
     const body = JSON.parse(text) as { version: number; services: CachedPorts };
     t.is(body.version, 1);
     t.true(written.some((services) => JSON.stringify(services) === JSON.stringify(body.services)));
-    t.deepEqual(await readdir(path.dirname(file)), ['race.json']);
+    t.deepEqual(await readdir(path.dirname(file)), ['race@e.json']);
   });
 });
 
 test('a write into a directory that cannot be created fails and leaves nothing behind', async (t) => {
   await withDir(async (dir) => {
     await writeFile(path.join(dir, 'blocker'), 'a file where a directory should be');
-    await t.throwsAsync(writeCache(cacheFile(path.join(dir, 'blocker'), 'p'), '/x', PORTS));
+    await t.throwsAsync(writeCache(cacheFile(path.join(dir, 'blocker'), 'p', 'e'), '/x', PORTS));
     t.deepEqual(await readdir(dir), ['blocker']);
   });
 });
 
 test("services and ports named like Object's members are plain entries: nothing inherited, Object untouched", async (t) => {
   await withDir(async (dir) => {
-    const file = cacheFile(dir, 'proto');
+    const file = cacheFile(dir, 'proto', 'e');
     t.is((await readCache(file))['constructor'], undefined, 'a missing file knows no service called constructor');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify({ version: 1, root: '/x', services: { constructor: { toString: { host: 8080, hostIp: '' } } } }));

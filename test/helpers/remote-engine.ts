@@ -1,0 +1,188 @@
+/**
+ * A second Docker engine on this machine that behaves like a remote one: a
+ * `dockerd` in its own network namespace (`cidxr2`, 198.18.0.2), reachable
+ * over TCP only, with its own loopback, so a port it publishes on 127.0.0.1
+ * is as unreachable from here as one on another machine's loopback (recipe:
+ * shared/RUNTIMES.md, "A second engine on the same machine").
+ *
+ * One engine per test file: `useRemoteEngine(test)` starts it in `before`
+ * (~5-20 s), loads the test image into it, and removes everything (daemon,
+ * namespace, veth, data and exec roots) in `after.always` and, should the
+ * process die first, in an exit handler. A leftover of a crashed earlier run
+ * is removed before starting. Needs root, iproute2 and util-linux.
+ *
+ * Every call is an argument array: the one script is a fixed text run by
+ * `unshare`, with nothing interpolated from outside.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { TestFn } from 'ava';
+import { execa, execaSync } from 'execa';
+import { TEST_IMAGE } from './runtime.js';
+
+export const REMOTE = Object.freeze({
+  netns: 'cidxr2',
+  hostVeth: 'cidxr2h',
+  nsVeth: 'cidxr2n',
+  hostAddress: '198.18.0.1',
+  /** The engine's address as seen from this machine. */
+  address: '198.18.0.2',
+  port: 2375,
+  dataRoot: '/var/lib/docker-cidxr2',
+  execRoot: '/run/docker-cidxr2',
+  pidFile: '/run/docker-cidxr2.pid',
+  socket: '/run/docker-cidxr2.sock',
+  script: '/run/docker-cidxr2.sh',
+  /** An empty daemon.json: the host's /etc/docker/daemon.json (hosts, data-root, …) is not this engine's. */
+  config: '/run/docker-cidxr2.json',
+  log: '/var/log/dockerd-cidxr2.log',
+});
+
+export const REMOTE_DOCKER_HOST = `tcp://${REMOTE.address}:${REMOTE.port}`;
+
+/**
+ * dockerd must see its own namespace's /sys (its bridge's sysfs files) yet
+ * keep the host's cgroup mounts: mount both in a private mount namespace.
+ */
+const SCRIPT = `#!/bin/sh
+set -e
+mkdir -p /tmp/cidxr2-cg && mount --rbind /sys/fs/cgroup /tmp/cidxr2-cg
+mount -t sysfs sysfs /sys && mount --rbind /tmp/cidxr2-cg /sys/fs/cgroup
+exec dockerd --config-file ${REMOTE.config} --data-root ${REMOTE.dataRoot} --exec-root ${REMOTE.execRoot} --pidfile ${REMOTE.pidFile} \\
+  -H unix://${REMOTE.socket} -H tcp://${REMOTE.address}:${REMOTE.port} --bip 172.31.250.1/24
+`;
+
+const START_TIMEOUT_MS = 60_000;
+
+export interface RemoteEngine {
+  /** `tcp://198.18.0.2:2375` */
+  dockerHost: string;
+  /** The engine's host as URLs name it: `198.18.0.2`. */
+  address: string;
+  /** Runs the docker CLI against the remote engine; resolves with stdout. */
+  docker(args: string[]): Promise<string>;
+}
+
+function run(file: string, args: string[]): boolean {
+  return execaSync(file, args, { reject: false, stdin: 'ignore' }).exitCode === 0;
+}
+
+function daemonPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(REMOTE.pidFile, 'utf8').trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A zombie counts as gone: the daemon is this process's child, which the blocked event loop cannot reap yet. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Synchronous, so it also runs from a process exit handler. Idempotent: each step checks before it acts. */
+export function removeRemoteEngine(): void {
+  const pid = daemonPid();
+  if (pid !== undefined && alive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    // dockerd stops its containers on the way out; give it a few seconds, then insist.
+    const deadline = Date.now() + 15_000;
+    while (alive(pid) && Date.now() < deadline) execaSync('sleep', ['0.1']);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  // Its containerd and shims live in the namespace too: nothing of it may survive.
+  const left = execaSync('ip', ['netns', 'pids', REMOTE.netns], { reject: false }).stdout ?? '';
+  for (const line of left.split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(line), 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  if (existsSync(`/var/run/netns/${REMOTE.netns}`)) run('ip', ['netns', 'del', REMOTE.netns]);
+  if (existsSync(`/sys/class/net/${REMOTE.hostVeth}`)) run('ip', ['link', 'del', REMOTE.hostVeth]);
+  // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
+  for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, '/tmp/cidxr2-cg']) {
+    rmSync(file, { recursive: true, force: true });
+  }
+}
+
+function sh(file: string, args: string[]): void {
+  const result = execaSync(file, args, { reject: false, stdin: 'ignore' });
+  if (result.exitCode !== 0) throw new Error(`\`${file} ${args.join(' ')}\` failed: ${result.stderr}`);
+}
+
+export async function startRemoteEngine(): Promise<RemoteEngine> {
+  removeRemoteEngine(); // a crashed earlier run's leftover
+  sh('ip', ['netns', 'add', REMOTE.netns]);
+  sh('ip', ['link', 'add', REMOTE.hostVeth, 'type', 'veth', 'peer', 'name', REMOTE.nsVeth]);
+  sh('ip', ['link', 'set', REMOTE.nsVeth, 'netns', REMOTE.netns]);
+  sh('ip', ['addr', 'add', `${REMOTE.hostAddress}/30`, 'dev', REMOTE.hostVeth]);
+  sh('ip', ['link', 'set', REMOTE.hostVeth, 'up']);
+  const inNs = (args: string[]) => sh('ip', ['netns', 'exec', REMOTE.netns, ...args]);
+  inNs(['ip', 'addr', 'add', `${REMOTE.address}/30`, 'dev', REMOTE.nsVeth]);
+  inNs(['ip', 'link', 'set', REMOTE.nsVeth, 'up']);
+  inNs(['ip', 'link', 'set', 'lo', 'up']);
+  inNs(['ip', 'route', 'add', 'default', 'via', REMOTE.hostAddress]);
+  writeFileSync(REMOTE.script, SCRIPT, { mode: 0o755 });
+  writeFileSync(REMOTE.config, '{}\n');
+  const daemon = execa('nsenter', [`--net=/var/run/netns/${REMOTE.netns}`, 'unshare', '-m', '--propagation', 'private', REMOTE.script], {
+    stdin: 'ignore',
+    stdout: { file: REMOTE.log },
+    stderr: { file: REMOTE.log },
+    detached: true,
+    reject: false,
+  });
+  daemon.unref();
+  const docker = async (args: string[]) => {
+    const result = await execa('docker', args, { env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined }, reject: false, stdin: 'ignore', timeout: 60_000 });
+    if (result.exitCode !== 0) throw new Error(`remote \`docker ${args.join(' ')}\` failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (await docker(['info', '--format', '{{.ServerVersion}}']).then(() => true, () => false)) break;
+    if (daemon.exitCode !== null || Date.now() > deadline) {
+      const log = existsSync(REMOTE.log) ? readFileSync(REMOTE.log, 'utf8').split('\n').slice(-20).join('\n') : '';
+      throw new Error(`the remote dockerd did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  // No registry: copy the test image over.
+  const save = execa('docker', ['save', TEST_IMAGE], { env: { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, buffer: false });
+  const load = execa('docker', ['load'], { env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined }, stdin: 'pipe' });
+  save.stdout!.pipe(load.stdin!);
+  await Promise.all([save, load]);
+  return { dockerHost: REMOTE_DOCKER_HOST, address: REMOTE.address, docker };
+}
+
+/**
+ * Starts the engine before the file's tests and removes it after them, in
+ * every outcome. The getter throws if the engine did not start.
+ */
+export function useRemoteEngine(test: TestFn): () => RemoteEngine {
+  let engine: RemoteEngine | undefined;
+  const onExit = () => removeRemoteEngine();
+  test.before(async () => {
+    process.once('exit', onExit);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        removeRemoteEngine();
+        process.exit(130);
+      });
+    }
+    engine = await startRemoteEngine();
+  });
+  test.after.always(() => {
+    removeRemoteEngine();
+    process.off('exit', onExit);
+  });
+  return () => {
+    if (!engine) throw new Error('the remote engine did not start');
+    return engine;
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * cidx against a Docker engine on "another machine": a dockerd in its own
+ * network namespace (test/helpers/remote-engine.ts), reached over TCP, either
+ * through DOCKER_HOST or through a Docker context (in a throwaway
+ * DOCKER_CONFIG, never the user's ~/.docker). Every URL cidx prints must work
+ * from here, a loopback bind there is refused with a clear error, a local
+ * listener on the same port number never answers a probe for the remote
+ * service, and the port cache and project lock are per engine.
+ *
+ * Docker only: the remote engine is a dockerd (Podman's connection
+ * resolution is unit-tested, see docs/remote-engines.md). One engine for the
+ * whole file (~20 s to start); the tests share it, each with its own project, and run at once.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import test, { type ExecutionContext } from 'ava';
+import { execa } from 'execa';
+import type { ProjectReport } from '../../core/model.js';
+import { acquireLock } from '../../core/lock.js';
+import { projectLockName } from '../../core/engine-endpoint.js';
+import { dockerDialect } from '../../plugins/docker-runtime/index.js';
+import { CliRuntime } from '../../plugins/oci-cli/cli-runtime.js';
+import { createProject, type TestProject } from '../helpers/project.js';
+import { useRemoteEngine } from '../helpers/remote-engine.js';
+import { closeServer, freePort, httpGet } from '../helpers/net.js';
+import { service, STACK_LINE } from '../helpers/reports.js';
+import { TEST_IMAGE } from '../helpers/runtime.js';
+
+const remote = useRemoteEngine(test);
+
+const web = (extra: Record<string, unknown> = {}) => ({
+  services: {
+    web: {
+      image: TEST_IMAGE,
+      env: { HTTP_PORTS: '8080' },
+      ports: { http: 8080 },
+      health: { http: { port: 'http', path: '/healthz' }, timeout: '20s' },
+    },
+  },
+  ...extra,
+});
+
+/** A throwaway project whose containers on the remote engine are removed too (the local ones by the project's own cleanup). */
+async function remoteProject(t: ExecutionContext, config: Record<string, unknown>): Promise<TestProject> {
+  const project = await createProject(config);
+  t.teardown(async () => {
+    const ids = (await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`])).split('\n').filter(Boolean);
+    if (ids.length) await remote().docker(['rm', '-f', '-v', ...ids]);
+    await project.cleanup();
+  });
+  return project;
+}
+
+const viaHost = () => ({ DOCKER_HOST: remote().dockerHost, DOCKER_CONTEXT: undefined });
+
+/** A local HTTP server on 127.0.0.1:`port` that answers 200 to everything: what a wrongly aimed probe would meet. */
+async function impostor(port: number): Promise<http.Server> {
+  const server = http.createServer((_request, response) => response.end('ok'));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+test('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
+  const project = await remoteProject(t, web());
+  const refused = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
+  t.is(refused.exitCode, 2, refused.describe());
+  t.regex(refused.stderr, /web would publish its ports on 127\.0\.0\.1 of 198\.18\.0\.2 \(tcp:\/\/198\.18\.0\.2:2375\)/);
+  t.regex(refused.stderr, /bind: '0\.0\.0\.0'/);
+  t.notRegex(refused.stderr, STACK_LINE);
+  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'nothing was created');
+
+  await project.writeConfig(web({ bind: '0.0.0.0' }));
+  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
+  t.is(applied.exitCode, 0, applied.describe());
+  const report = applied.json<ProjectReport>();
+  t.like(report.endpoint, { uri: 'tcp://198.18.0.2:2375', host: '198.18.0.2', local: false });
+  const [http] = service(report, 'web').ports;
+  t.is(http!.url, `http://198.18.0.2:${http!.host}`);
+  t.like(await httpGet(`${http!.url}/healthz`), { status: 200 }, 'the printed URL answers from this machine');
+
+  const port = await project.cidx(['port', 'web', 'http', '--runtime', 'docker'], { env: viaHost() });
+  t.is(port.stdout.trim(), `198.18.0.2:${http!.host}`, port.describe());
+});
+
+test('a container already bound to the remote loopback has no URL: status says why, `cidx port` fails clearly', async (t) => {
+  const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
+  t.is((await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() })).exitCode, 0);
+  // As an older cidx (or a hand-made container) left it: the same container, published on the engine's loopback.
+  const [id] = (await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`])).split('\n');
+  const labels = JSON.parse(await remote().docker(['inspect', '--format', '{{json .Config.Labels}}', id!])) as Record<string, string>;
+  const name = (await remote().docker(['inspect', '--format', '{{.Name}}', id!])).replace(/^\//, '');
+  await remote().docker(['rm', '-f', id!]);
+  const labelArgs = Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
+  await remote().docker(['run', '-d', '--name', name, ...labelArgs, '-e', 'HTTP_PORTS=8080', '-p', '127.0.0.1::8080', TEST_IMAGE]);
+
+  const status = await project.cidx(['status', '--json', '--runtime', 'docker'], { env: viaHost() });
+  const [http] = service(status.json(), 'web').ports;
+  t.is(http!.url, null, status.describe());
+  t.regex(http!.unreachable ?? '', /127\.0\.0\.1 of 198\.18\.0\.2.*loopback/);
+  // Not probed here at all: unhealthy, with the reason.
+  t.like(service(status.json(), 'web'), { state: 'running', healthy: false });
+  t.regex(service(status.json(), 'web').health?.detail ?? '', /port http is published on 127\.0\.0\.1 of 198\.18\.0\.2/);
+  const port = await project.cidx(['port', 'web', 'http', '--runtime', 'docker'], { env: viaHost() });
+  t.is(port.exitCode, 2, port.describe());
+  t.regex(port.stderr, /loopback.*bind: '0\.0\.0\.0'/s);
+});
+
+test('a Docker context (docker context use) is followed: URLs, doctor and --json name the remote engine; a local listener on the port never answers its probe', async (t) => {
+  const configDir = await mkdtemp(path.join(os.tmpdir(), 'cidx-docker-config-'));
+  t.teardown(() => rm(configDir, { recursive: true, force: true }));
+  const env = { DOCKER_CONFIG: configDir, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
+  const cli = (args: string[]) => execa('docker', args, { env, extendEnv: true, stdin: 'ignore' });
+  await cli(['context', 'create', 'cidxr2', '--docker', `host=${remote().dockerHost}`]);
+  await cli(['context', 'use', 'cidxr2']);
+
+  // The same port number held here on 127.0.0.1, answering 200 to anything.
+  const port = await freePort();
+  const local = await impostor(port);
+  t.teardown(() => closeServer(local));
+  const project = await remoteProject(t, web({ bind: '0.0.0.0', preferredPorts: { web: { http: port } } }));
+
+  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
+  t.is(applied.exitCode, 0, applied.describe());
+  const report = applied.json<ProjectReport>();
+  t.like(report.endpoint, { uri: 'tcp://198.18.0.2:2375', local: false, source: 'context cidxr2' });
+  t.is(service(report, 'web').ports[0]!.url, `http://198.18.0.2:${port}`);
+  t.not(await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`]), '', 'the container runs on the remote engine');
+
+  // The remote service stops answering; the impostor here still would.
+  const [id] = (await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`])).split('\n');
+  // (The image's busybox has no pkill: find httpd in /proc.)
+  await remote().docker(['exec', id!, 'sh', '-c', 'for d in /proc/[0-9]*; do read c < $d/comm && [ "$c" = httpd ] && kill ${d#/proc/}; done; true']);
+  await t.throwsAsync(httpGet(`http://198.18.0.2:${port}/healthz`, 2_000), undefined, 'the remote service no longer answers');
+  t.like(await httpGet(`http://127.0.0.1:${port}/healthz`), { status: 200 }, 'the local impostor on the same port number does');
+  const status = await project.cidx(['status', '--json', '--runtime', 'docker'], { env });
+  t.like(service(status.json(), 'web'), { state: 'running', healthy: false }, status.describe());
+
+  const doctor = await project.cidx(['doctor', '--json', '--runtime', 'docker'], { env });
+  const checks = (doctor.json<{ checks: Array<{ name: string; detail: string; facts?: { engine?: unknown } }> }>()).checks;
+  const docker = checks.find((check) => check.name === 'docker');
+  t.regex(docker?.detail ?? '', /at tcp:\/\/198\.18\.0\.2:2375 \(context cidxr2\)/, doctor.describe());
+  t.like(docker?.facts?.engine, { host: '198.18.0.2', local: false });
+});
+
+test('one project on the local and the remote engine at once: separate locks, separate port caches', async (t) => {
+  const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
+  const localEnv = { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
+  // Hold the project's lock for the local engine, as a long apply there would.
+  const localRuntime = new CliRuntime(dockerDialect, 'docker', { ...process.env, ...localEnv, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined });
+  const release = await acquireLock(path.join(project.cacheDir, 'locks', projectLockName(project.id, localRuntime)));
+  let released = false;
+  t.teardown(() => (released ? undefined : release()));
+
+  const local = project.spawn(['apply', '--json', '--runtime', 'docker'], { env: localEnv });
+  await local.stderrLine(/waiting for another cidx process/);
+  const far = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
+  t.is(far.exitCode, 0, `the remote apply did not wait for the local engine's lock: ${far.describe()}`);
+  t.false(far.json<ProjectReport>().endpoint?.local);
+  await release();
+  released = true;
+  const localRun = await local.result;
+  t.is(localRun.exitCode, 0, localRun.describe());
+  t.true(localRun.json<ProjectReport>().endpoint?.local);
+
+  const dir = path.join(project.cacheDir, 'ports');
+  const files = (await readdir(dir)).filter((name) => name.startsWith(`${project.id}@`));
+  t.is(files.length, 2, `one cache file per engine: ${files.join(', ')}`);
+  const remembered = await Promise.all(files.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8')).services.web.http.host as number));
+  const reported = [localRun, far].map((run) => service(run.json(), 'web').ports[0]!.host!);
+  t.deepEqual(remembered.sort(), reported.sort());
+});
