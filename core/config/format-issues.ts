@@ -4,11 +4,12 @@
  */
 import type { z } from 'zod';
 import { didYouMean } from '../../schemas/did-you-mean.js';
+import { CONTAINER_KEY_FIELDS } from '../container-keys.js';
 
 /** Known keys by position in the config, for "did you mean" hints. */
 const KNOWN_KEYS: Array<[RegExp, string[]]> = [
-  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'preferredPorts', 'disable', 'plugins']],
-  [/^services\.[^.]+$/, ['image', 'ports', 'env', 'command', 'volumes', 'health', 'dependsOn']],
+  [/^$/, ['$schema', 'project', 'runtime', 'bind', 'services', 'volumes', 'preferredPorts', 'disable', 'plugins']],
+  [/^services\.[^.]+$/, ['image', 'ports', 'env', 'command', 'volumes', 'health', 'dependsOn', ...CONTAINER_KEY_FIELDS, 'labels']],
   [/^services\.[^.]+\.health$/, ['http', 'tcp', 'command', 'runtime', 'timeout', 'interval', 'successes']],
   [/^services\.[^.]+\.health\.http$/, ['port', 'path', 'status', 'headers']],
 ];
@@ -19,7 +20,13 @@ const KEY_HINTS: Record<string, string> = {
   environment: 'cidx spells it `env: { KEY: "value" }`',
   healthcheck: 'cidx probes from the host: `health: { http: { port: "http", path: "/healthz" } }`',
   container_name: 'cidx names containers itself (cidx-<project id>-<service>) so projects never collide',
-  restart: 'cidx restarts stopped services on every `cidx apply`',
+  // The container keys (schemas/service-container.ts) in Compose's spelling.
+  working_dir: 'cidx spells it `workdir: "/app"`',
+  extra_hosts: 'cidx spells it `extraHosts: { "host.docker.internal": "host-gateway" }`',
+  shm_size: 'cidx spells it `resources: { shmSize: "1g" }`',
+  mem_limit: 'cidx spells it `resources: { memory: "2g" }`',
+  cpus: 'cidx spells it `resources: { cpus: 1.5 }`',
+  deploy: 'cidx spells limits `resources: { memory: "2g", cpus: 1.5 }` and GPUs `gpus: "all"`',
 };
 
 /** Control characters (a NUL in a key) shown escaped, so a path never garbles the terminal. */

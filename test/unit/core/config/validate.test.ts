@@ -68,7 +68,7 @@ test('__proto__ next to other problems is reported once, with them', (t) => {
   const lines = problems(withProtoKey('{"services":{"web":{"image":"i","ports":{"http":0},"env":{"__proto__":"x"}}},"__proto__":{}}'));
   t.deepEqual(lines, [
     'services.web.ports.http: expected a port number 1-65535, got 0',
-    '__proto__: unknown key; expected one of $schema, project, runtime, bind, services, preferredPorts, disable, plugins',
+    '__proto__: unknown key; expected one of $schema, project, runtime, bind, services, volumes, preferredPorts, disable, plugins',
     'services.web.env.__proto__: "__proto__" cannot be used as a name: JavaScript objects cannot hold it as an entry',
   ]);
 });
