@@ -13,7 +13,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULTS } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';
-import { containerKeys, sharedVolumesSchema } from './service-container.js';
+import { containerKeys, mountTargetProblems, sharedVolumesSchema } from './service-container.js';
 
 export { DEFAULTS };
 
@@ -251,6 +251,7 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
   /** `cidx env` prefix → the first port that claims it. */
   const envNames = new Map<string, { service: string; port: string }>();
   for (const [name, service] of Object.entries(config.services)) {
+    for (const problem of mountTargetProblems(name, service)) issue(problem.path, problem.message);
     const portNames = Object.keys(service.ports);
     const containerPorts = Object.values(service.ports);
     const declared = new Map<number, string>();

@@ -175,3 +175,27 @@ export const sharedVolumesSchema = z
   )
   .optional()
   .describe('Volumes shared by the services that name them in their `volumes`, e.g. { seed: {} } and a service\'s volumes: { seed: \'/data\' }. Survive `down`; `down --volumes` removes them. Default: none.');
+
+/**
+ * Two things mounted at one container path (a bind mount, a volume, a
+ * tmpfs): the engines refuse the container ("Duplicate mount point"), so it
+ * is a config error naming both, before anything runs.
+ */
+export function mountTargetProblems(
+  service: string,
+  config: { volumes: Record<string, string>; mounts?: Array<{ source: string; target: string }> | undefined; tmpfs?: Array<{ target: string }> | undefined },
+): Array<{ path: (string | number)[]; message: string }> {
+  const seen = new Map<string, string>();
+  const problems: Array<{ path: (string | number)[]; message: string }> = [];
+  const claim = (target: string, what: string, path: (string | number)[]) => {
+    // A volume target may carry ':ro'; the path is what collides.
+    const at = target.split(':')[0]!.replace(/\/+$/, '') || '/';
+    const first = seen.get(at);
+    if (first === undefined) seen.set(at, what);
+    else problems.push({ path: ['services', service, ...path], message: `${what} and ${first} are both mounted at ${at}; mount one thing per container path` });
+  };
+  for (const [name, target] of Object.entries(config.volumes)) claim(target, `volume "${name}"`, ['volumes', name]);
+  (config.mounts ?? []).forEach((mount, index) => claim(mount.target, `host path "${mount.source}"`, ['mounts', index]));
+  (config.tmpfs ?? []).forEach((tmpfs, index) => claim(tmpfs.target, 'a tmpfs', ['tmpfs', index]));
+  return problems;
+}

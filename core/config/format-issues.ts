@@ -25,6 +25,8 @@ const KEY_HINTS: Record<string, string> = {
   env_file: 'cidx spells it `envFile: [".env.local"]`',
   mem_limit: 'cidx spells it `resources: { memory: "2g" }`',
   shm_size: 'cidx spells it `resources: { shmSize: "1g" }`',
+  cpus: 'cidx spells it `resources: { cpus: 1.5 }`',
+  deploy: 'cidx spells limits `resources: { memory: "2g", cpus: 1.5 }` and GPUs `gpus: "all"`',
 };
 
 /** Control characters (a NUL in a key) shown escaped, so a path never garbles the terminal. */

@@ -15,3 +15,4 @@ export { passEnv, fitsEnvFile, type PassedEnv } from './env-passing.js';
 export { remoteHost } from './engine-host.js';
 export { parseInspect, parseAnonymousVolumes } from './inspect.js';
 export { parsePsJson } from './ps-json.js';
+export { cdiGpuArgs, dockerGpuArgs, containerKeyArgs } from './run-args.js';

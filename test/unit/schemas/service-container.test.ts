@@ -87,3 +87,11 @@ test('shared volumes: declared at the top level with {}, anything else is refuse
   t.deepEqual(config.volumes, { seed: {} });
   t.regex(problems({ volumes: { seed: { driver: 'local' } }, services: { web: { image: IMAGE } } }).join('\n'), /volumes\.seed/);
 });
+
+test('two things mounted at one container path are a config error naming both', (t) => {
+  const lines = problemOf({ volumes: { data: '/data' }, mounts: { './seed': '/data/', './a': '/etc/app', './b': '/etc/app:ro' }, tmpfs: ['/etc/app'] });
+  t.true(lines.includes('services.web.mounts.0: host path "./seed" and volume "data" are both mounted at /data; mount one thing per container path'), lines.join('\n'));
+  t.true(lines.includes('services.web.mounts.2: host path "./b" and host path "./a" are both mounted at /etc/app; mount one thing per container path'), lines.join('\n'));
+  t.true(lines.includes('services.web.tmpfs.0: a tmpfs and host path "./a" are both mounted at /etc/app; mount one thing per container path'), lines.join('\n'));
+  t.deepEqual(service({ volumes: { data: '/data' }, mounts: { './conf': '/data/conf' } }).mounts, [{ source: './conf', target: '/data/conf' }]);
+});

@@ -36,8 +36,9 @@ test('a typo that starts with (or is the start of) a known key suggests it', (t)
 });
 
 test('compose spellings get a specific explanation', (t) => {
-  const lines = linesFor({ services: { q: { image: 'q', depends_on: ['x'], environment: {}, working_dir: '/app' } } });
+  const lines = linesFor({ services: { q: { image: 'q', depends_on: ['x'], environment: {}, working_dir: '/app', shm_size: '1g' } } });
   t.true(lines.includes('services.q.depends_on: unknown key; cidx spells it `dependsOn: ["other-service"]`'));
   t.true(lines.includes('services.q.environment: unknown key; cidx spells it `env: { KEY: "value" }`'));
   t.true(lines.includes('services.q.working_dir: unknown key; cidx spells it `workdir: "/app"`'), lines.join('\n'));
+  t.true(lines.includes('services.q.shm_size: unknown key; cidx spells it `resources: { shmSize: "1g" }`'), lines.join('\n'));
 });
