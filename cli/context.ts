@@ -13,6 +13,8 @@ export interface CliOptions {
   tail: string | undefined;
   follow: boolean;
   force: boolean;
+  /** `--rerun <job>` (repeatable): jobs apply and plan run again. */
+  rerun: string[];
 }
 
 export interface CommandContext {

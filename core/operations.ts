@@ -11,6 +11,7 @@ import { containerName, networkName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
+import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan } from './reconcile/plan.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
@@ -26,20 +27,26 @@ export interface ProjectPlan {
 }
 
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
-export async function planProject(session: Session): Promise<ProjectPlan> {
-  const planned = await observeAndPlan(session);
+export async function planProject(session: Session, options: PlanProjectOptions = {}): Promise<ProjectPlan> {
+  const planned = await observeAndPlan(session, options);
   if (!isTapped(session.hooks.reviewPlan)) return planned;
   const steps = await session.hooks.reviewPlan.promise(planned.steps, { ...session, desired: planned.desired, observed: planned.observed });
   return { ...planned, steps };
 }
 
-async function observeAndPlan(session: Session): Promise<ProjectPlan> {
+async function observeAndPlan(session: Session, options: PlanProjectOptions = {}): Promise<ProjectPlan> {
+  const rerun = rerunSet(session.config, options.rerun); // a misspelt name fails before anything is observed
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
   const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
-  return { desired, observed, steps: plan(desired, observed) };
+  return { desired, observed, steps: plan(desired, observed, { rerun }) };
 }
 
-export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
+export interface PlanProjectOptions {
+  /** Jobs to run again although their last run succeeded with this config (`--rerun`). Default: none. */
+  rerun?: string[];
+}
+
+export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'>, PlanProjectOptions {
   /** Called when another cidx process holds the project's lock and this one waits. */
   onWait?: (pid: number | undefined) => void;
 }
@@ -52,7 +59,7 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
   return withProjectLock(session, options.onWait, async () => {
     try {
       await session.hooks.beforeApply.promise(session);
-      const { desired, steps } = await planProject(session);
+      const { desired, steps } = await planProject(session, options);
       const vetoed = applyVetoes(desired, steps);
       const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
       const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
@@ -84,7 +91,10 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
   const services = await Promise.all(
     desired.map(async (service): Promise<ServiceReport> => {
       const container = serviceContainer(service, observed);
-      if (!container) return { name: service.name, state: 'missing', healthy: null, container: null, ports: portReports(service, undefined, session.runtime) };
+      if (!container) {
+        const missing: ServiceReport = { name: service.name, state: 'missing', healthy: null, container: null, ports: portReports(service, undefined, session.runtime) };
+        return service.spec.job ? withJobStatus(missing, undefined) : missing;
+      }
       const ports = portReports(service, container, session.runtime);
       const report: ServiceReport = { name: service.name, state: container.state, healthy: null, container: { id: container.id, name: container.name }, ports };
       if (container.state === 'running') {
@@ -94,7 +104,7 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
       } else {
         report.healthy = false;
       }
-      return report;
+      return service.spec.job ? withJobStatus(report, container) : report;
     }),
   );
   const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, services: services.map(inReadingOrder) };

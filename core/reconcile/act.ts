@@ -44,7 +44,8 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
         if (step.rename) await runtime.rename(step.container.id, service.spec.name);
         return { id: step.container.id };
       case 'recreate':
-        context.onProgress?.(service.name, 'recreating');
+      case 'rerun': // a job's: made anew from the desired spec, as a recreate does
+        context.onProgress?.(service.name, step.op === 'rerun' ? 'rerunning' : 'recreating');
         return await replace(hooks, { ...context, service, previous: step.container });
       case 'create':
         context.onProgress?.(service.name, 'creating');

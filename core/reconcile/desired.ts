@@ -17,7 +17,12 @@ export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
 
 /** The fields of a spec that, when changed, require a new container. Health and dependsOn are not among them. */
 const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'network', 'labels'] as const;
-export type SpecField = (typeof HASHED_FIELDS)[number];
+/**
+ * Fields hashed only when set, so a config that uses none of them hashes as
+ * it did before they existed (no container is recreated by an upgrade).
+ */
+const OPTIONAL_FIELDS = ['job'] as const;
+export type SpecField = (typeof HASHED_FIELDS)[number] | (typeof OPTIONAL_FIELDS)[number];
 
 export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: string, service: ServiceConfig): ContainerSpec {
   return {
@@ -36,12 +41,13 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     hostIp: config.bind,
     volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: volumeName(project, name, volume), target })),
     network: { name: networkName(project), aliases: [name] },
+    ...(service.job ? { job: true as const } : {}),
   };
 }
 
 const digest = (value: unknown, length: number) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, length);
 
-function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
+function hashedFields(spec: ContainerSpec): Partial<Record<SpecField, unknown>> {
   // cidx's own identity labels are excluded: renaming a project must not recreate its containers.
   const userLabels = Object.fromEntries(Object.entries(spec.labels).filter(([key]) => !key.startsWith('io.cidx.')));
   return {
@@ -56,6 +62,7 @@ function hashedFields(spec: ContainerSpec): Record<SpecField, unknown> {
     // The network's name is identity (project-scoped, like the container's name); joining one, and the aliases, are not.
     network: spec.network ? { aliases: [...spec.network.aliases].sort(byCodePoint) } : null,
     labels: userLabels,
+    ...(spec.job ? { job: true } : {}),
   };
 }
 
@@ -66,7 +73,8 @@ export function specHash(spec: ContainerSpec): string {
 /** `image=1a2b3c;env=4d5e6f;…`: stored on the container to explain later drift. */
 export function specDigest(spec: ContainerSpec): string {
   const fields = hashedFields(spec);
-  return HASHED_FIELDS.map((field) => `${field}=${digest(fields[field], 6)}`).join(';');
+  const present = [...HASHED_FIELDS, ...OPTIONAL_FIELDS.filter((field) => field in fields)];
+  return present.map((field) => `${field}=${digest(fields[field], 6)}`).join(';');
 }
 
 /** Which fields differ between a container's digest label and the desired spec. */
@@ -101,9 +109,10 @@ export function preferredPorts(config: CidxConfig, name: string): Record<string,
   return preferred;
 }
 
-/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports. */
+/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports, nor for a job (its exit is its verdict). */
 function healthFor(service: ServiceConfig): DesiredService['health'] {
   if (service.health !== undefined) return service.health;
+  if (service.job) return false;
   const first = Object.keys(service.ports)[0];
   if (!first) return false;
   return {
@@ -127,7 +136,12 @@ export async function desiredServices(hooks: CidxHooks, context: ProjectContext,
         ...refined,
         labels: { ...refined.labels, [LABELS.configHash]: hash, [SPEC_DIGEST_LABEL]: specDigest(refined) },
       };
-      return { name, spec, hash, dependsOn: service.dependsOn, health: healthFor(service), preferred: preferredPorts(config, name) };
+      const job = service.job ? { jobTimeoutMs: jobTimeout(service.job) } : {};
+      return { name, spec, hash, dependsOn: service.dependsOn, health: healthFor(service), preferred: preferredPorts(config, name), ...job };
     }),
   );
+}
+
+function jobTimeout(job: NonNullable<ServiceConfig['job']>): number {
+  return typeof job === 'object' ? job.timeout : parseDuration(DEFAULTS.jobTimeout)!;
 }
