@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { CidxConfig, ServiceConfig } from '../../schemas/config.js';
 import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../../schemas/duration.js';
+import { readEnvFiles } from '../config/dotenv.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
@@ -29,7 +30,8 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     name: containerName(project, name),
     image: service.image,
     command: service.command,
-    env: { ...service.env },
+    // An env file's variables first: the config's own `env` wins, as in Compose.
+    env: service.envFile === undefined ? { ...service.env } : { ...readEnvFiles(project.root, name, service.envFile), ...service.env },
     labels: {
       [LABELS.project]: project.id,
       [LABELS.projectName]: project.name,
