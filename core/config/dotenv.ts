@@ -32,7 +32,8 @@ const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\',
  * Parses an env file's text. `lookup` answers variables the file does not set
  * (and wins over those it does); `where` names the file in errors.
  */
-export function parseDotEnv(text: string, lookup: Lookup = () => undefined, where = '.env'): Record<string, string> {
+export function parseDotEnv(source: string, lookup: Lookup = () => undefined, where = '.env'): Record<string, string> {
+  const text = source.replace(/^\uFEFF/, ''); // a byte-order mark some editors write
   const vars: Record<string, string> = Object.create(null);
   const resolve: Lookup = (name) => lookup(name) ?? (Object.hasOwn(vars, name) ? vars[name] : undefined);
   let pos = 0;
