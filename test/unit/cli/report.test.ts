@@ -47,3 +47,12 @@ test('the --json action of each operation stays the documented word', (t) => {
     ['recreate', 'rerun', 'remove'],
   );
 });
+
+test("a job's row shows how its last run went instead of its container's state", (t) => {
+  const done = report(['created', 'failed']);
+  done.services[0] = { ...done.services[0]!, state: 'exited', healthy: null, job: { status: 'succeeded', exitCode: 0, finishedAt: '2026-12-01T10:00:00Z' } };
+  done.services[1] = { ...done.services[1]!, state: 'exited', healthy: false, job: { status: 'failed', exitCode: 3, finishedAt: '2026-12-01T10:00:00Z' } };
+  const text = strip(renderReport(done, true));
+  t.regex(text, /^s0 +succeeded +- +\+ created/m);
+  t.regex(text, /^s1 +failed \(exit 3\) +unhealthy +! failed/m);
+});

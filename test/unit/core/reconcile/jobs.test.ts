@@ -11,6 +11,7 @@ import type { ContainerSpec, ObservedContainer } from '../../../../core/model.js
 import { executePlan } from '../../../../core/reconcile/execute.js';
 import { jobReport, rerunSet } from '../../../../core/reconcile/jobs.js';
 import { plan, type Step } from '../../../../core/reconcile/plan.js';
+import { applyVetoes } from '../../../../core/plan-review.js';
 import { contextFor, desiredFor, desiredOne, observedFrom } from '../../helpers/contexts.js';
 import { fakeRuntime, type FakeRuntime } from '../../helpers/fake-runtime.js';
 
@@ -205,4 +206,16 @@ test('config: a job with a health probe is a config error that says why', (t) =>
   const error = t.throws(() => contextFor({ services: { migrate: { image: IMAGE, job: true, health: { command: ['true'] } } } }));
   t.true(isCidxError(error) && error.code === 'CONFIG_INVALID');
   t.true(isCidxError(error) && error.details.some((line) => line.includes('services.migrate.health') && line.includes('a job has no health probe')), String(isCidxError(error) && error.details));
+});
+
+test('a vetoed rerun of a job that succeeded keeps its success: no failure, dependants go ahead', async (t) => {
+  const desired = await desiredFor({ services: { ...STACK.services, migrate: { ...STACK.services.migrate, command: ['migrate', '--all'] } } });
+  const [migrate, web] = desired;
+  const observed = [observedFrom(migrate!, { state: 'exited', exitCode: 0, configHash: 'older' }), observedFrom(web!)];
+  const steps = plan(desired, observed).map((step) => (step.service === 'migrate' ? { ...step, veto: { reason: 'frozen', by: 'freeze' } } : step));
+  t.is(steps[0]!.op, 'rerun');
+  const vetoed = applyVetoes(desired, steps);
+  t.deepEqual(vetoed.reports, []);
+  t.deepEqual(vetoed.steps.map((step) => [step.service, step.op]), [['migrate', 'noop'], ['web', 'noop']]);
+  t.is(vetoed.kept.get('migrate')?.op, 'rerun');
 });
