@@ -14,11 +14,12 @@ import test from 'ava';
 import type { ProjectReport } from '../../core/model.js';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { service, stepsByService, type PlanStep } from '../helpers/reports.js';
-import { finishedAtMs, inspectContainers, RUNTIMES, runtimeCli, runtimeShim, startedAtMs, TEST_IMAGE } from '../helpers/runtime.js';
+import { finishedAtMs, inspectContainers, projectContainerIds, RUNTIMES, runtimeCli, runtimeShim, startedAtMs, TEST_IMAGE } from '../helpers/runtime.js';
 
 const SECRET = `cidx-envfile-${randomBytes(8).toString('hex')}`;
 
-const JOB_COMMAND = ['sh', '-c', 'echo "migrating $RUN_TAG"; sleep 1; echo "migrated $RUN_TAG"; exit "${JOB_EXIT:-0}"'];
+/** Sleeps JOB_SLEEP seconds (ending at once on SIGTERM), then exits with JOB_EXIT. */
+const JOB_COMMAND = ['sh', '-c', 'trap "exit 143" TERM; echo "migrating $RUN_TAG"; sleep "$JOB_SLEEP" & wait $!; echo "migrated $RUN_TAG"; exit "$JOB_EXIT"'];
 
 /** Reads `.env` through process.env, as a user's config would; both services get `.env.web`. */
 const CONFIG = `export default {
@@ -27,7 +28,7 @@ const CONFIG = `export default {
       image: ${JSON.stringify(TEST_IMAGE)},
       job: true,
       command: ${JSON.stringify(JOB_COMMAND)},
-      env: { RUN_TAG: process.env.RUN_TAG ?? 'unset', JOB_EXIT: process.env.JOB_EXIT ?? '0' },
+      env: { RUN_TAG: process.env.RUN_TAG ?? 'unset', JOB_EXIT: process.env.JOB_EXIT ?? '0', JOB_SLEEP: process.env.JOB_SLEEP ?? '1' },
       envFile: ['.env.web'],
     },
     web: {
@@ -45,6 +46,7 @@ const dotEnv = (runTag: string, jobExit = '0') => `# the project's variables
 export RUN_TAG=${runTag}
 GREETING="hello \${WHO:-world}"
 JOB_EXIT=${jobExit}
+JOB_SLEEP='1'
 `;
 
 /** Every process's command line holding `needle`, and how many `run`s of cidx's were in flight. */
@@ -153,5 +155,34 @@ for (const runtime of RUNTIMES) {
     const status = await project.cidx(['status', '--json', '--runtime', runtime]);
     t.is(status.exitCode, 0, status.describe());
     t.like(service(status.json(), 'migrate'), { state: 'exited', healthy: false, job: { status: 'failed', exitCode: 3 } });
+
+  });
+}
+
+/** A job that runs for a minute unless stopped; it ends at once on SIGTERM. */
+const SLOW_JOB = {
+  services: {
+    seed: { image: TEST_IMAGE, job: true, command: ['sh', '-c', 'trap "exit 143" TERM; echo seeding; sleep 60 & wait $!'] },
+  },
+};
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: Ctrl-C while apply waits for a job stops the job's container; the next plan reruns it; down removes it`, withProject, SLOW_JOB, async (t, project) => {
+    const apply = project.spawn(['apply', '--runtime', runtime], { processGroup: true });
+    await apply.stderrLine(/seed: running the job/);
+    apply.killGroup('SIGINT');
+    const ended = await apply.result;
+    t.is(ended.exitCode, 130, ended.describe());
+    const containers = await inspectContainers(runtime, await projectContainerIds(runtime, project.id));
+    t.is(containers.length, 1);
+    t.like(containers[0]?.State, { Status: 'exited', ExitCode: 143 });
+
+    const plan = await project.cidx(['plan', '--json', '--runtime', runtime]);
+    t.is(plan.exitCode, 0, plan.describe());
+    t.deepEqual(plan.json<{ steps: PlanStep[] }>().steps, [{ service: 'seed', op: 'rerun' as PlanStep['op'], reason: 'last run failed (exit code 143)' }]);
+
+    const down = await project.cidx(['down', '--runtime', runtime]);
+    t.is(down.exitCode, 0, down.describe());
+    t.deepEqual(await projectContainerIds(runtime, project.id), []);
   });
 }
