@@ -65,9 +65,10 @@ export type JobActed = Acted & { timedOut?: true };
  * the apply ends, so nothing half-run goes on behind the user's back.
  */
 export async function runJob(context: ExecuteContext, service: DesiredService, step: DeclaredStep, failed: ReadonlySet<string>): Promise<JobActed> {
-  if (step.op === 'noop' && !UNFINISHED.has(step.container.state)) return { id: step.container.id };
+  const finished = step.op === 'noop' && !UNFINISHED.has(step.container.state);
+  if (finished && !step.rename) return { id: step.container.id };
   const acted = await actOn(context, service, step, failed);
-  if ('error' in acted) return acted;
+  if ('error' in acted || finished) return acted; // a finished job left under a replacement's name is only renamed
   context.onProgress?.(service.name, 'running the job');
   try {
     return (await awaitExit(context, service, acted.id)) ? { ...acted, timedOut: true } : acted;

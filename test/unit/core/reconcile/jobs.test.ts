@@ -9,6 +9,7 @@ import { isCidxError } from '../../../../core/errors.js';
 import { createHooks } from '../../../../core/hooks.js';
 import type { ContainerSpec, ObservedContainer } from '../../../../core/model.js';
 import { executePlan } from '../../../../core/reconcile/execute.js';
+import { replacementName } from '../../../../core/reconcile/match.js';
 import { jobReport, rerunSet } from '../../../../core/reconcile/jobs.js';
 import { plan, type Step } from '../../../../core/reconcile/plan.js';
 import { applyVetoes } from '../../../../core/plan-review.js';
@@ -218,4 +219,15 @@ test('a vetoed rerun of a job that succeeded keeps its success: no failure, depe
   t.deepEqual(vetoed.reports, []);
   t.deepEqual(vetoed.steps.map((step) => [step.service, step.op]), [['migrate', 'noop'], ['web', 'noop']]);
   t.is(vetoed.kept.get('migrate')?.op, 'rerun');
+});
+
+test('apply: a finished job left under a replacement name by an interrupted rerun is renamed, not run again', async (t) => {
+  const raw = { services: { migrate: { image: IMAGE, job: true } } };
+  const [migrate] = await desiredFor(raw);
+  const left = observedFrom(migrate!, { state: 'exited', exitCode: 0, name: replacementName(migrate!.spec.name, { id: 'old000000000' }) });
+  const runtime = fakeRuntime({}, [left]);
+  const report = await applyWith(runtime, raw);
+  t.like(report.services[0], { action: 'unchanged', job: { status: 'succeeded' } });
+  t.deepEqual(runtime.callsOf('rename'), [[left.id, migrate!.spec.name]]);
+  t.is(runtime.callsOf('run').length + runtime.callsOf('start').length, 0);
 });
