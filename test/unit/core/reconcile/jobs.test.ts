@@ -162,6 +162,7 @@ test('apply: a failing job fails with its exit code and last log lines; its depe
   t.deepEqual(migrate?.error?.details, ['migrating', 'boom: table exists']);
   t.deepEqual(migrate?.job, { status: 'failed', exitCode: 3, finishedAt: FINISHED });
   t.is(web?.action, 'skipped');
+  t.is(web?.error?.message, 'not started: migrate did not succeed');
   t.is(runtime.callsOf('run').length, 1);
 });
 
