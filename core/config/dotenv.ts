@@ -18,9 +18,10 @@
  *
  * Values are secrets: no message here ever quotes one.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CidxError } from '../errors.js';
+import { configTrustProblem, isListedAsTrusted } from './trust.js';
 
 export type Lookup = (name: string) => string | undefined;
 
@@ -185,6 +186,13 @@ export function readProjectDotEnv(dir: string, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new CidxError('CONFIG_LOAD', `could not read ${file}: ${(error as Error).message}`);
+  }
+  // What `.env` says steers the config (an image, a command): it is trusted as the config is.
+  const problem = configTrustProblem(file, statSync(file), statSync(dir));
+  if (problem && !isListedAsTrusted(file, env.CIDX_TRUSTED_CONFIGS)) {
+    throw new CidxError('CONFIG_UNTRUSTED', `refusing to read ${file}: ${problem}, and its variables steer the config`, {
+      hint: `If you trust it, make it yours and writable by you only (e.g. \`chmod go-w ${file}\`), or allow it: CIDX_TRUSTED_CONFIGS=${file}.`,
+    });
   }
   return parseDotEnv(text, (name) => env[name], file);
 }

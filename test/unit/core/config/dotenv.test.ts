@@ -73,6 +73,17 @@ test('.env: the config sees its variables while it is evaluated, set ones win, a
   t.is(await withProjectDotEnv(dir, async () => process.env.CIDX_T_NEW), undefined);
 });
 
+test('.env: one that others may write is refused, as an untrusted config is', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-dotenv-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, '.env'), 'A=1\n', { mode: 0o666 });
+  const { chmod } = await import('node:fs/promises');
+  await chmod(path.join(dir, '.env'), 0o666);
+  const error = await t.throwsAsync(withProjectDotEnv(dir, async () => undefined));
+  t.true(isCidxError(error) && error.code === 'CONFIG_UNTRUSTED', String(error));
+  t.regex(error!.message, /refusing to read .*\.env: it is writable by/);
+});
+
 test('envFile: later files win, env wins over them, a missing file is a config error unless optional, a change is "env changed"', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-envfile-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
