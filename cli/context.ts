@@ -15,6 +15,8 @@ export interface CliOptions {
   force: boolean;
   /** `import`: print the config instead of writing it. */
   stdout: boolean;
+  /** `--rerun <job>` (repeatable): jobs apply and plan run again. */
+  rerun: string[];
 }
 
 export interface CommandContext {

@@ -96,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
         follow: values.follow,
         force: values.force,
         stdout: values.stdout,
+        rerun: values.rerun ?? [],
       },
       args,
       signal: controller.signal,

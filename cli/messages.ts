@@ -66,6 +66,7 @@ Options:
       --format <fmt>    with env: dotenv (default), shell or json
       --force           with init, import: overwrite an existing config
       --stdout          with import: print the config instead of writing it
+      --rerun <job>     with apply or plan: run a job again although it succeeded (repeatable)
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
   -v, --version         show the version
@@ -77,13 +78,17 @@ publish with \`bind: '0.0.0.0'\` to reach services from here (docs/remote-engine
 Progress goes to stderr; results go to stdout.`,
   /** `cidx <command> --help`: what the command does and the options it reads. */
   commandHelp: {
-    apply: `Usage: cidx apply [-c file] [--runtime name] [--json]
+    apply: `Usage: cidx apply [-c file] [--runtime name] [--rerun job]… [--json]
 
 Creates what is missing, starts what stopped, recreates what drifted and leaves
 the rest alone; waits until every service is healthy and prints its ports and
 URLs. Exits 0 only when every service is healthy, 1 when one is not, 2 for a
-usage or config error. Concurrent applies on one project take turns.`,
-    plan: `Usage: cidx plan [-c file] [--runtime name] [--json]
+usage or config error. Concurrent applies on one project take turns.
+
+A job (\`job: true\`) runs to completion before its dependants start; it runs
+again only when its config or image changed, its last run failed, or
+--rerun names it (repeatable).`,
+    plan: `Usage: cidx plan [-c file] [--runtime name] [--rerun job]… [--json]
 
 Prints what apply would do to each service (create, start, recreate, remove,
 keep) and why. Changes nothing. --json: { "steps": [{ "service", "op", "reason" }] }.`,

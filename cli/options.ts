@@ -15,6 +15,7 @@ export const OPTIONS = {
   follow: { type: 'boolean', short: 'f', default: false },
   force: { type: 'boolean', default: false },
   stdout: { type: 'boolean', default: false },
+  rerun: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -13,6 +13,13 @@ function healthCell(service: ServiceReport): string {
   return service.healthy ? out('green', 'healthy') : out('red', 'unhealthy');
 }
 
+/** A job's state is how its last run went, not its container's (a job that succeeded has exited). */
+function jobCell(job: NonNullable<ServiceReport['job']>): string {
+  if (job.status === 'succeeded') return out('green', 'succeeded');
+  if (job.status === 'failed') return out('red', job.exitCode === null ? 'failed' : `failed (exit ${job.exitCode})`);
+  return job.status === 'running' ? job.status : out('dim', job.status);
+}
+
 function portsCell(service: ServiceReport): string {
   return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', port.unreachable ? `${port.hostIp}:${port.host} (on the engine's loopback: not reachable from here)` : `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
 }
@@ -21,7 +28,7 @@ export function renderReport(report: ProjectReport, withAction: boolean): string
   const header = ['SERVICE', 'STATE', 'HEALTH', ...(withAction ? ['ACTION'] : []), 'PORTS'].map((cell) => out('bold', cell));
   const rows = report.services.map((service) => [
     service.name,
-    service.state === 'running' ? service.state : out('yellow', service.state),
+    service.job ? jobCell(service.job) : service.state === 'running' ? service.state : out('yellow', service.state),
     healthCell(service),
     ...(withAction ? [service.action ? opCell(lookOfAction(service.action), 'past') : out('dim', '-')] : []),
     portsCell(service),

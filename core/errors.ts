@@ -85,6 +85,8 @@ export const errorRegistry = Object.freeze({
     hint: 'Raise `health.timeout` if the service is just slow, or check the probe path and port.',
   },
   DEPENDENCY_FAILED: { exitCode: ExitCode.failure, hint: 'Fix the service it depends on first.' },
+  JOB_FAILED: { exitCode: ExitCode.failure, hint: 'Read the log lines above; fix the job and run `cidx apply` again (a failed job always runs again).' },
+  JOB_TIMEOUT: { exitCode: ExitCode.failure, hint: "Raise the job's `timeout` (`job: { timeout: '30m' }`) if it is just slow." },
   SERVICE_NOT_FOUND: { exitCode: ExitCode.usage, hint: 'Run `cidx status` to list the services.' },
   LOCKED: { exitCode: ExitCode.failure },
   LOCK_DIR_UNWRITABLE: {

@@ -53,6 +53,8 @@ export interface ObservedContainer {
   exitCode: number | undefined;
   /** ISO time of the last start, when the runtime reports one. */
   startedAt: string | undefined;
+  /** ISO time the last run ended, when the runtime reports one (a job's record of when it finished). */
+  finishedAt?: string | undefined;
   /** Published TCP ports; empty until the container runs on an engine that publishes only at start. */
   ports: PortBinding[];
   labels: Record<string, string>;
@@ -97,6 +99,8 @@ export interface ContainerSpec extends ContainerKeys {
    * runtime's default network.
    */
   network?: { name: string; aliases: string[] } | undefined;
+  /** A one-shot service (`job` in the config): it runs to completion and is not restarted. Absent for a long-lived one. */
+  job?: true;
 }
 
 /** Where a host port candidate came from: `preferred`, `cache`, or a plugin's own word. */
@@ -133,6 +137,8 @@ export interface DesiredService {
   health: HealthConfig | false | undefined;
   /** Configured preferred host port per port name. */
   preferred: Record<string, number>;
+  /** For a job (`spec.job`): how long one run may take before it is stopped. */
+  jobTimeoutMs?: number;
 }
 
 export interface HealthResult {
@@ -175,6 +181,17 @@ export interface ServiceReport {
   error?: { code: string; message: string; details?: string[]; hint?: string };
   /** A plugin's `reviewPlan` tap vetoed the planned step (`op`): it was not executed. */
   veto?: { op: string; reason: string; by: string };
+  /** For a job: how its last run went. */
+  job?: JobReport;
+}
+
+/** A job's last run, as `status` and the apply report show it. */
+export interface JobReport {
+  /** `succeeded`: exited 0; `failed`: exited otherwise or was stopped; `running`; `not run`: no container yet. */
+  status: 'succeeded' | 'failed' | 'running' | 'not run';
+  exitCode: number | null;
+  /** ISO time the run ended; null while it runs or before it ran. */
+  finishedAt: string | null;
 }
 
 export interface ProjectReport {

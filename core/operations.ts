@@ -14,6 +14,7 @@ import { pruneProjects as prune, type PruneOptions, type PruneResult } from './p
 import { desiredServices } from './reconcile/desired.js';
 import { checkMountSources } from './container-keys.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
+import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan } from './reconcile/plan.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
@@ -29,8 +30,8 @@ export interface ProjectPlan {
 }
 
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
-export async function planProject(session: Session): Promise<ProjectPlan> {
-  const planned = await observeAndPlan(session);
+export async function planProject(session: Session, options: PlanProjectOptions = {}): Promise<ProjectPlan> {
+  const planned = await observeAndPlan(session, options);
   // Before any step (plan and apply only; status and lookups need no host path): an engine creates a missing one as root.
   await checkMountSources(planned.desired);
   if (!isTapped(session.hooks.reviewPlan)) return planned;
@@ -38,13 +39,19 @@ export async function planProject(session: Session): Promise<ProjectPlan> {
   return { ...planned, steps };
 }
 
-async function observeAndPlan(session: Session): Promise<ProjectPlan> {
+async function observeAndPlan(session: Session, options: PlanProjectOptions = {}): Promise<ProjectPlan> {
+  const rerun = rerunSet(session.config, options.rerun); // a misspelt name fails before anything is observed
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
   const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
-  return { desired, observed, steps: plan(desired, observed) };
+  return { desired, observed, steps: plan(desired, observed, { rerun }) };
 }
 
-export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
+export interface PlanProjectOptions {
+  /** Jobs to run again although their last run succeeded with this config (`--rerun`). Default: none. */
+  rerun?: string[];
+}
+
+export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'>, PlanProjectOptions {
   /** Called when another cidx process holds the project's lock and this one waits. */
   onWait?: (pid: number | undefined) => void;
 }
@@ -57,7 +64,7 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
   return withProjectLock(session, options.onWait, async () => {
     try {
       await session.hooks.beforeApply.promise(session);
-      const { desired, steps } = await planProject(session);
+      const { desired, steps } = await planProject(session, options);
       assertReachablePorts(desired, session.runtime);
       const vetoed = applyVetoes(desired, steps);
       const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
@@ -91,7 +98,10 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
   const services = await Promise.all(
     desired.map(async (service): Promise<ServiceReport> => {
       const container = serviceContainer(service, observed);
-      if (!container) return { name: service.name, state: 'missing', healthy: null, container: null, ports: portReports(service, undefined, session.runtime) };
+      if (!container) {
+        const missing: ServiceReport = { name: service.name, state: 'missing', healthy: null, container: null, ports: portReports(service, undefined, session.runtime) };
+        return service.spec.job ? withJobStatus(missing, undefined) : missing;
+      }
       const ports = portReports(service, container, session.runtime);
       const report: ServiceReport = { name: service.name, state: container.state, healthy: null, container: { id: container.id, name: container.name }, ports };
       if (container.state === 'running') {
@@ -101,7 +111,7 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
       } else {
         report.healthy = false;
       }
-      return report;
+      return service.spec.job ? withJobStatus(report, container) : report;
     }),
   );
   const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, endpoint: runtimeEndpoint(session.runtime), services: services.map(inReadingOrder) };

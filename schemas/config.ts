@@ -141,6 +141,12 @@ const healthSchema = z
     }
   });
 
+/** One `envFile` entry: a path, or Compose's long form with `required`. */
+const envFileEntry = z.union([
+  z.string().min(1),
+  z.strictObject({ path: z.string().min(1), required: z.boolean().default(true).describe('A missing file is an error. Default: true.') }),
+]);
+
 export const serviceSchema = z.strictObject({
   /** Image reference, e.g. 'qdrant/qdrant:v1.12.4'. */
   image: z.string({ error: 'expected an image reference such as "qdrant/qdrant:v1.12.4"' }).min(1).describe("Image reference, e.g. 'qdrant/qdrant:v1.12.4'."),
@@ -179,8 +185,25 @@ export const serviceSchema = z.strictObject({
       error: (issue) => `expected false or a probe such as { http: { port: 'http', path: '/healthz' } }, got ${describeInput(issue.input)}`,
     })
     .optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
-  /** Services that must be healthy before this one starts. Default: none. */
-  dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy before this one starts. Default: none.'),
+  /** Services that must be healthy (a job: have succeeded) before this one starts. Default: none. */
+  dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy (a job: have succeeded) before this one starts. Default: none.'),
+  /**
+   * A one-shot service (migration, seed, model pull): apply waits until it exits; exit 0 is success.
+   * It runs again only when its config or image changes, or with `--rerun`. `{ timeout }` bounds a run. Default: false.
+   */
+  job: z
+    .union([z.boolean(), z.strictObject({ timeout: durationSchema(1000, ' for a job to run').prefault(DEFAULTS.jobTimeout).describe("How long a run may take before it is stopped. Default: '10m'.") })], {
+      error: (issue) => `expected true, false or { timeout: '10m' }, got ${describeInput(issue.input)}`,
+    })
+    .optional()
+    .describe("A one-shot service: apply waits for it to exit (0 is success) and reruns it only when its config changes or with --rerun. `{ timeout: '10m' }` bounds a run. Default: false."),
+  /** Env files (relative to the config file) whose variables the container gets; `env` wins. `{ path, required: false }` may be missing. Default: none. */
+  envFile: z
+    .union([envFileEntry, z.array(envFileEntry)], {
+      error: (issue) => `expected a path such as '.env.local', { path, required: false }, or a list of them, got ${describeInput(issue.input)}`,
+    })
+    .optional()
+    .describe("Env files (relative to the config file) whose variables the container gets; `env` wins. `{ path, required: false }` may be missing. Default: none."),
   // mounts, tmpfs, entrypoint, user, workdir, labels, extraHosts, restart, resources, gpus.
   ...containerKeys,
 });
@@ -269,6 +292,9 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
           `\`cidx env\` would name this port and ${other} both ${prefix}_${ENV_SUFFIXES.join('/')}; rename one (names that differ only in case or in '-' and '_' collide)`,
         );
       } else envNames.set(prefix, { service: name, port: portName });
+    }
+    if (service.job && service.health) {
+      issue(['services', name, 'health'], 'a job has no health probe: it is done when it exits (exit 0 is success); remove `health`');
     }
     if (service.health) {
       for (const kind of ['http', 'tcp'] as const) {

@@ -8,4 +8,6 @@ export const DEFAULTS = Object.freeze({
   healthTimeout: '60s',
   healthInterval: '50ms',
   healthSuccesses: 1,
+  /** How long one run of a job may take before it is stopped. */
+  jobTimeout: '10m',
 });

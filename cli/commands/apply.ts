@@ -12,6 +12,7 @@ export async function apply(context: CommandContext): Promise<number> {
   const report = await applyProject(session, {
     onProgress: (service, phase) => progress.update(service, phase),
     onWait: (pid) => context.log(messages.waitingForLock(pid)),
+    rerun: context.options.rerun,
   });
   context.signal.throwIfAborted();
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);

@@ -8,7 +8,7 @@ import { styler } from '../style.js';
 
 export async function plan(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'plan');
-  const { steps } = await planProject(session);
+  const { steps } = await planProject(session, { rerun: context.options.rerun });
   const json = {
     steps: steps.map(({ service, op, reason, veto }) => ({ service, op, reason, ...(veto ? { veto: { reason: veto.reason, by: veto.by ?? 'a plugin' } } : {}) })),
   };

@@ -20,6 +20,7 @@ import { CidxError, isCidxError } from '../errors.js';
 import type { ProjectIdentity } from '../model.js';
 import { whilePending } from '../pending.js';
 import { trackPluginHooks } from './plugin-tracking.js';
+import { withProjectDotEnv } from './dotenv.js';
 import { importDefault, loadTsConfig } from './ts-loader.js';
 import { assertTrustedConfig } from './trust.js';
 import { validateCached } from './validated-cache.js';
@@ -136,11 +137,14 @@ async function searchNearest(explorer: Explorer, dirs: string[]): Promise<Found 
   return null;
 }
 
-/** A cosmiconfig loader that refuses a file someone else could have written before running it. */
+/**
+ * A cosmiconfig loader that refuses a file someone else could have written
+ * before running it, and runs it with the `.env` beside it in `process.env`.
+ */
 function trusted(loader: (filepath: string, content: string) => unknown): (filepath: string, content: string) => Promise<unknown> {
   return async (filepath, content) => {
     assertTrustedConfig(filepath, statSync(filepath));
-    return whilePending(`the config ${filepath} to load`, Promise.resolve(loader(filepath, content)));
+    return withProjectDotEnv(path.dirname(filepath), () => whilePending(`the config ${filepath} to load`, Promise.resolve(loader(filepath, content))));
   };
 }
 

@@ -20,7 +20,10 @@ export type Acted = (RunOutcome & { recreated?: string }) | { error: CidxError }
 export async function actOn(context: ExecuteContext, service: DesiredService, step: DeclaredStep, failed: ReadonlySet<string>): Promise<Acted> {
   const blockedBy = service.dependsOn.filter((dep) => failed.has(dep));
   if (blockedBy.length) {
-    return { error: new CidxError('DEPENDENCY_FAILED', `not started: ${blockedBy.join(', ')} ${blockedBy.length === 1 ? 'is' : 'are'} not healthy`) };
+    // A job that failed was never meant to be healthy: say what it did not do.
+    const jobs = blockedBy.every((dep) => Object.hasOwn(context.config.services, dep) && context.config.services[dep]!.job);
+    const verdict = jobs ? 'did not succeed' : `${blockedBy.length === 1 ? 'is' : 'are'} not healthy`;
+    return { error: new CidxError('DEPENDENCY_FAILED', `not started: ${blockedBy.join(', ')} ${verdict}`) };
   }
   try {
     const { runtime, hooks } = context;
@@ -44,7 +47,8 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
         if (step.rename) await runtime.rename(step.container.id, service.spec.name);
         return { id: step.container.id };
       case 'recreate':
-        context.onProgress?.(service.name, 'recreating');
+      case 'rerun': // a job's: made anew from the desired spec, as a recreate does
+        context.onProgress?.(service.name, step.op === 'rerun' ? 'rerunning' : 'recreating');
         return await replace(hooks, { ...context, service, previous: step.container });
       case 'create':
         context.onProgress?.(service.name, 'creating');

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { CidxConfig, ServiceConfig } from '../../schemas/config.js';
 import { DEFAULTS } from '../../schemas/defaults.js';
 import { parseDuration } from '../../schemas/duration.js';
+import { readEnvFiles } from '../config/dotenv.js';
 import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, sharedVolumeName, volumeName } from '../project.js';
@@ -18,15 +19,21 @@ export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
 
 /** The fields of a spec that, when changed, require a new container. Health and dependsOn are not among them. */
 const HASHED_FIELDS = ['image', 'command', 'env', 'ports', 'bind', 'volumes', 'network', 'labels'] as const;
-/** The container keys (mounts, user, …) are hashed and digested only when set: see container-keys.ts. */
-export type SpecField = (typeof HASHED_FIELDS)[number] | (typeof CONTAINER_KEY_FIELDS)[number];
+/**
+ * Fields hashed and digested only when set, so a config that uses none of them
+ * hashes as it did before they existed (no container is recreated by an
+ * upgrade): `job`, and the container keys (mounts, user, …: container-keys.ts).
+ */
+const OPTIONAL_FIELDS = ['job'] as const;
+export type SpecField = (typeof HASHED_FIELDS)[number] | (typeof CONTAINER_KEY_FIELDS)[number] | (typeof OPTIONAL_FIELDS)[number];
 
 export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: string, service: ServiceConfig): ContainerSpec {
   return {
     name: containerName(project, name),
     image: service.image,
     command: service.command,
-    env: { ...service.env },
+    // An env file's variables first: the config's own `env` wins, as in Compose.
+    env: service.envFile === undefined ? { ...service.env } : { ...readEnvFiles(project.root, name, service.envFile), ...service.env },
     labels: {
       ...service.labels,
       [LABELS.project]: project.id,
@@ -41,6 +48,7 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
     volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: config.volumes && Object.hasOwn(config.volumes, volume) ? sharedVolumeName(project, volume) : volumeName(project, name, volume), target })),
     network: { name: networkName(project), aliases: [name] },
     ...containerKeysOf(project, service),
+    ...(service.job ? { job: true as const } : {}),
   };
 }
 
@@ -62,6 +70,7 @@ function hashedFields(spec: ContainerSpec): Partial<Record<SpecField, unknown>> 
     network: spec.network ? { aliases: [...spec.network.aliases].sort(byCodePoint) } : null,
     labels: userLabels,
     ...hashedContainerKeys(spec),
+    ...(spec.job ? { job: true } : {}),
   };
 }
 
@@ -105,9 +114,10 @@ export function preferredPorts(config: CidxConfig, name: string): Record<string,
   return preferred;
 }
 
-/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports. */
+/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports, nor for a job (its exit is its verdict). */
 function healthFor(service: ServiceConfig): DesiredService['health'] {
   if (service.health !== undefined) return service.health;
+  if (service.job) return false;
   const first = Object.keys(service.ports)[0];
   if (!first) return false;
   return {
@@ -131,7 +141,12 @@ export async function desiredServices(hooks: CidxHooks, context: ProjectContext,
         ...refined,
         labels: { ...refined.labels, [LABELS.configHash]: hash, [SPEC_DIGEST_LABEL]: specDigest(refined) },
       };
-      return { name, spec, hash, dependsOn: service.dependsOn, health: healthFor(service), preferred: preferredPorts(config, name) };
+      const job = service.job ? { jobTimeoutMs: jobTimeout(service.job) } : {};
+      return { name, spec, hash, dependsOn: service.dependsOn, health: healthFor(service), preferred: preferredPorts(config, name), ...job };
     }),
   );
+}
+
+function jobTimeout(job: NonNullable<ServiceConfig['job']>): number {
+  return typeof job === 'object' ? job.timeout : parseDuration(DEFAULTS.jobTimeout)!;
 }

@@ -12,6 +12,7 @@ import type { DesiredService, ObservedContainer, PortBinding, ServiceReport } fr
 import { actOn, withoutNetwork, type Acted } from './act.js';
 import type { ExecuteContext } from './execute.js';
 import { dependencyLevels } from './order.js';
+import { finishJob, runJob, type JobActed } from './jobs.js';
 import { finish, type EarlyProbes } from './outcome.js';
 import type { DeclaredStep } from './plan.js';
 import { portsPublished } from './report.js';
@@ -32,7 +33,12 @@ export async function runLevels(context: ExecuteContext, { desired, stepOf, para
   const limit = limiter(parallel);
   for (const level of dependencyLevels(desired)) {
     context.signal.throwIfAborted();
-    const acted = await Promise.all(level.map((service) => limit(() => actOn(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf(service), failed))));
+    const acted: JobActed[] = await Promise.all(
+      level.map((service) => {
+        const act = service.spec.job ? runJob : actOn; // a job is waited for until it exits
+        return limit(() => act(context, onDefaultNetwork ? withoutNetwork(service) : service, stepOf(service), failed));
+      }),
+    );
     const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf(service);
       // Unchanged and running: this run's observation is fresh, no need to ask again.
@@ -47,7 +53,9 @@ export async function runLevels(context: ExecuteContext, { desired, stepOf, para
     });
     await Promise.all(
       level.map(async (service, index) => {
-        const report = await finish(context, service, stepOf(service), acted[index]!, containers.get(service.name), early.get(service.name));
+        const report = service.spec.job
+          ? await finishJob(context, service, stepOf(service), acted[index]!, containers.get(service.name))
+          : await finish(context, service, stepOf(service), acted[index]!, containers.get(service.name), early.get(service.name));
         early.callOff(service.name);
         if (report.error) failed.add(service.name);
         reports.set(service.name, report);

@@ -29,6 +29,8 @@ export const OPS = {
   create: { glyph: '+', colour: 'green', word: 'create', past: 'created', action: 'created', destructive: false },
   start: { glyph: '>', colour: 'cyan', word: 'start', past: 'started', action: 'started', destructive: false },
   recreate: { glyph: '~', colour: 'yellow', word: 'recreate', past: 'recreated', action: 'recreated', destructive: true },
+  /** A job's container made anew and run again (its config changed, its last run failed, or `--rerun`). */
+  rerun: { glyph: '~', colour: 'yellow', word: 'rerun', past: 'reran', action: 'reran', destructive: true },
   remove: { glyph: '-', colour: 'red', word: 'remove', past: 'removed', action: 'removed', destructive: true },
   noop: { glyph: '=', colour: 'dim', word: 'keep', past: 'kept', action: 'unchanged', destructive: false },
 } as const satisfies Record<string, OpDescription>;

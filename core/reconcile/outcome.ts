@@ -67,7 +67,7 @@ export class EarlyProbes {
   constructor(context: ExecuteContext, desired: DesiredService[], stepOf: (service: DesiredService) => DeclaredStep) {
     for (const service of desired) {
       const step = stepOf(service);
-      if (step.op !== 'noop' || !portsPublished(service, step.container)) continue;
+      if (step.op !== 'noop' || service.spec.job || !portsPublished(service, step.container)) continue;
       const controller = new AbortController();
       this.controllers.set(service.name, controller);
       const probing = { ...context, signal: AbortSignal.any([context.signal, controller.signal]) };

@@ -5,6 +5,7 @@
 import type { DesiredService, ObservedContainer } from '../model.js';
 import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
+import { planJob } from './jobs.js';
 import { serviceContainer, isReplacementName } from './match.js';
 import type { StepOp } from './ops.js';
 
@@ -33,7 +34,7 @@ export interface CreateStep extends StepBase, DeclaredExtras {
 
 /** A declared service whose container is acted on (or kept). */
 export interface ContainerStep extends StepBase, DeclaredExtras {
-  op: 'start' | 'recreate' | 'noop';
+  op: 'start' | 'recreate' | 'rerun' | 'noop';
   container: ObservedContainer;
   /** `container` still has the temporary name of an interrupted recreate: rename it to the service's. */
   rename?: true;
@@ -49,14 +50,19 @@ export type Step = CreateStep | ContainerStep | RemoveStep;
 /** A step for a service the config declares. */
 export type DeclaredStep = CreateStep | ContainerStep;
 
-export function plan(desired: DesiredService[], observed: ObservedContainer[]): Step[] {
+export interface PlanOptions {
+  /** Jobs to run again even though their last run succeeded with this config (`--rerun`). Default: none. */
+  rerun?: ReadonlySet<string>;
+}
+
+export function plan(desired: DesiredService[], observed: ObservedContainer[], options: PlanOptions = {}): Step[] {
   const byService = new Map<string, ObservedContainer[]>();
   for (const container of observed) {
     const list = byService.get(container.service) ?? [];
     list.push(container);
     byService.set(container.service, list);
   }
-  const steps: Step[] = desired.map((service) => planService(service, byService.get(service.name) ?? []));
+  const steps: Step[] = desired.map((service) => planService(service, byService.get(service.name) ?? [], options));
   const declared = new Set(desired.map((service) => service.name));
   for (const [service, containers] of byService) {
     if (declared.has(service)) continue;
@@ -65,12 +71,14 @@ export function plan(desired: DesiredService[], observed: ObservedContainer[]): 
   return steps;
 }
 
-function planService(service: DesiredService, containers: ObservedContainer[]): DeclaredStep {
+function planService(service: DesiredService, containers: ObservedContainer[], options: PlanOptions): DeclaredStep {
   const container = serviceContainer(service, containers);
   const duplicates = containers.filter((candidate) => candidate !== container);
   const extra = duplicates.length ? { duplicates } : {};
-  if (!container) return { service: service.name, op: 'create', reason: 'not created yet', ...extra };
-  const step: ContainerStep = { ...stepFor(service, container), ...extra };
+  if (!container) return { service: service.name, op: 'create', reason: service.spec.job ? 'not run yet' : 'not created yet', ...extra };
+  const drift = container.configHash === service.hash ? undefined : driftReason(service, container);
+  const own = service.spec.job ? planJob(service, container, { drift, forced: options.rerun?.has(service.name) ?? false }) : stepFor(service, container);
+  const step: ContainerStep = { ...own, ...extra };
   if (container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
   return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };
 }

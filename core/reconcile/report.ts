@@ -76,8 +76,8 @@ export function portsPublished(service: DesiredService, container: ObservedConta
 
 /** The same service report with keys in the documented order, so `--json` reads top-down. */
 export function inReadingOrder(report: ServiceReport): ServiceReport {
-  const { name, state, healthy, health, action, reason, container, ports, error } = report;
+  const { name, state, healthy, health, action, reason, container, ports, job, error } = report;
   return Object.fromEntries(
-    Object.entries({ name, state, healthy, action, reason, health, container, ports, error }).filter(([, value]) => value !== undefined),
+    Object.entries({ name, state, healthy, action, reason, health, container, ports, job, error }).filter(([, value]) => value !== undefined),
   ) as unknown as ServiceReport;
 }

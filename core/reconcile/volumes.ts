@@ -56,7 +56,7 @@ function declared(context: ReportContext, desired: DesiredService[]): Wanted[] {
  */
 export async function prepareVolumes(context: ReportContext, desired: DesiredService[], steps: Step[]): Promise<PreparedVolumes> {
   const { runtime, project } = context;
-  const creating = new Set(steps.filter((step) => step.op === 'create' || step.op === 'recreate').map((step) => step.service));
+  const creating = new Set(steps.filter((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'rerun').map((step) => step.service));
   const all = declared(context, desired);
   const needed = all.filter((entry) => creating.has(entry.service) && usesSource(desired, entry));
   if (needed.length === 0) return { desired, notes: [] };

@@ -22,6 +22,7 @@ interface RawContainer {
     Status?: string;
     ExitCode?: number;
     StartedAt?: string;
+    FinishedAt?: string;
     Health?: { Status?: string };
     Healthcheck?: { Status?: string };
   };
@@ -61,6 +62,7 @@ export function parseInspect(json: string): ObservedContainer[] {
 function toObserved(raw: RawContainer): ObservedContainer {
   const labels = raw.Config?.Labels ?? {};
   const startedAt = raw.State?.StartedAt;
+  const finishedAt = raw.State?.FinishedAt;
   const health = raw.State?.Health?.Status || raw.State?.Healthcheck?.Status;
   return {
     id: raw.Id,
@@ -70,6 +72,7 @@ function toObserved(raw: RawContainer): ObservedContainer {
     state: STATES[raw.State?.Status ?? ''] ?? 'unknown',
     exitCode: raw.State?.ExitCode,
     startedAt: startedAt && !startedAt.startsWith('0001-') ? startedAt : undefined,
+    finishedAt: finishedAt && !finishedAt.startsWith('0001-') ? finishedAt : undefined,
     ports: bindings(raw),
     labels,
     ephemeralPorts: Object.values(raw.HostConfig?.PortBindings ?? {}).some((list) => (list ?? []).some((binding) => !binding.HostPort)),

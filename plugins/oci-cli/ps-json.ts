@@ -24,6 +24,7 @@ interface RawPsContainer {
   State?: string;
   ExitCode?: number;
   StartedAt?: number;
+  ExitedAt?: number;
   Ports?: RawPsPort[] | null;
 }
 
@@ -40,6 +41,7 @@ export function parsePsJson(json: string): ObservedContainer[] {
       state,
       exitCode: container.ExitCode,
       startedAt: container.StartedAt && container.StartedAt > 0 ? new Date(container.StartedAt * 1000).toISOString() : undefined,
+      finishedAt: container.ExitedAt && container.ExitedAt > 0 && state !== 'running' ? new Date(container.ExitedAt * 1000).toISOString() : undefined,
       ports: ports(container.Ports),
       labels,
       // Podman chooses host ports at create time and keeps them across restarts.

@@ -25,7 +25,7 @@ test('the plan printer shows each operation with the glyph and word of the op ta
   for (const op of Object.keys(OPS) as StepOp[]) {
     t.truthy(lines.find((line) => line.startsWith(`${OPS[op].glyph} ${OPS[op].word} `) && line.includes(`svc-${op}`)), op);
   }
-  t.is(lines.at(-1), '4 changes');
+  t.is(lines.at(-1), '5 changes');
 });
 
 test('the apply table and summary use the past tense of the same table, not the --json words', (t) => {
@@ -40,10 +40,19 @@ test('the apply table and summary use the past tense of the same table, not the 
 test('the --json action of each operation stays the documented word', (t) => {
   t.deepEqual(
     Object.values(OPS).map((op) => op.action),
-    ['created', 'started', 'recreated', 'removed', 'unchanged'],
+    ['created', 'started', 'recreated', 'reran', 'removed', 'unchanged'],
   );
   t.deepEqual(
     (Object.keys(OPS) as StepOp[]).filter((op) => OPS[op].destructive),
-    ['recreate', 'remove'],
+    ['recreate', 'rerun', 'remove'],
   );
+});
+
+test("a job's row shows how its last run went instead of its container's state", (t) => {
+  const done = report(['created', 'failed']);
+  done.services[0] = { ...done.services[0]!, state: 'exited', healthy: null, job: { status: 'succeeded', exitCode: 0, finishedAt: '2026-12-01T10:00:00Z' } };
+  done.services[1] = { ...done.services[1]!, state: 'exited', healthy: false, job: { status: 'failed', exitCode: 3, finishedAt: '2026-12-01T10:00:00Z' } };
+  const text = strip(renderReport(done, true));
+  t.regex(text, /^s0 +succeeded +- +\+ created/m);
+  t.regex(text, /^s1 +failed \(exit 3\) +unhealthy +! failed/m);
 });

@@ -4,7 +4,7 @@ import { DEFAULTS, duration, findCycle, portNumber, serviceSchema } from '../../
 const deps = (graph: Record<string, string[]>) => Object.fromEntries(Object.entries(graph).map(([name, dependsOn]) => [name, { dependsOn }]));
 
 test('DEFAULTS are what the docs promise', (t) => {
-  t.deepEqual({ ...DEFAULTS }, { runtime: 'auto', bind: '127.0.0.1', healthTimeout: '60s', healthInterval: '50ms', healthSuccesses: 1 });
+  t.deepEqual({ ...DEFAULTS }, { runtime: 'auto', bind: '127.0.0.1', healthTimeout: '60s', healthInterval: '50ms', healthSuccesses: 1, jobTimeout: '10m' });
   t.true(Object.isFrozen(DEFAULTS));
 });
 
