@@ -3,6 +3,9 @@
  * container runtime is in use: runtime plugins translate to and from these.
  */
 import type { HealthConfig } from '../schemas/config.js';
+import type { Protocol } from '../schemas/ports.js';
+
+export type { Protocol };
 
 /** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
 export interface ProjectIdentity {
@@ -21,6 +24,8 @@ export interface PortBinding {
   container: number;
   hostIp: string;
   hostPort: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
 }
 
 export type ContainerState =
@@ -49,7 +54,7 @@ export interface ObservedContainer {
   exitCode: number | undefined;
   /** ISO time of the last start, when the runtime reports one. */
   startedAt: string | undefined;
-  /** Published TCP ports; empty until the container runs on an engine that publishes only at start. */
+  /** Published ports (TCP and UDP); empty until the container runs on an engine that publishes only at start. */
   ports: PortBinding[];
   labels: Record<string, string>;
   /**
@@ -67,6 +72,8 @@ export interface ObservedContainer {
 export interface PortSpec {
   name: string;
   container: number;
+  /** Absent: 'tcp' (set only for UDP, so a TCP-only spec hashes as before UDP existed). */
+  protocol?: Protocol;
 }
 
 export interface VolumeMount {
@@ -107,6 +114,8 @@ export interface PortCandidate {
 export interface PortRequest {
   name: string;
   container: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
   hostIp: string;
   /** Host ports to try first, best first. Empty: let the runtime choose. */
   candidates: PortCandidate[];
@@ -115,6 +124,8 @@ export interface PortRequest {
 /** One concrete publish instruction for a runtime: `hostPort` undefined means runtime-chosen. */
 export interface PortAssignment {
   container: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
   hostIp: string;
   hostPort: number | undefined;
 }
@@ -142,12 +153,15 @@ export interface HealthResult {
 export interface PortReport {
   name: string;
   container: number;
+  /** Always set in cidx's reports; typed optional so reports built elsewhere (plugins, older code) stay valid. Absent: 'tcp'. */
+  protocol?: Protocol;
   host: number | null;
   hostIp: string | null;
   /** The configured preferred host port, if any. */
   preferred: number | null;
   /** A preferred port was configured but the runtime gave another one. */
   fallback: boolean;
+  /** `http://127.0.0.1:41234` for TCP, `udp://127.0.0.1:41234` for UDP (no HTTP over UDP). */
   url: string | null;
 }
 

@@ -1,0 +1,62 @@
+/**
+ * A service's container port as users write it: `6333`, `'53/udp'`, or
+ * `{ port: 53, protocol: 'udp' }`. TCP ports come out as the plain number
+ * they always were, so a config without UDP ports validates (and hashes)
+ * exactly as before; a UDP port comes out as `{ port, protocol: 'udp' }`.
+ */
+import { z } from 'zod';
+
+export type Protocol = 'tcp' | 'udp';
+export const PROTOCOLS = ['tcp', 'udp'] as const;
+
+/** A validated port value: TCP as a number, UDP as an object. */
+export type PortValue = number | { port: number; protocol: 'udp' };
+
+const PORT_TEXT = /^(\d{1,5})(?:\/(tcp|udp))?$/i;
+const EXAMPLE = "expected a container port such as 6333, '53/udp' or { port: 53, protocol: 'udp' }";
+
+/** TCP stays a number, UDP becomes an object: the one normal form the core reads through `portSpecOf`. */
+const normal = (port: number, protocol: Protocol): PortValue => (protocol === 'udp' ? { port, protocol } : port);
+
+/** `portNumber` is the config schema's (1-65535 with its messages): passed in so this module stays free of config.ts. */
+export function portValueSchema(portNumber: z.ZodNumber) {
+  return z.union(
+    [
+      portNumber.transform((port) => normal(port, 'tcp')),
+      z.string().transform((text, ctx) => {
+        const match = PORT_TEXT.exec(text.trim());
+        const port = match ? Number(match[1]) : NaN;
+        if (!match || port < 1 || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: `${EXAMPLE}, got ${JSON.stringify(text.slice(0, 40))}` });
+          return z.NEVER;
+        }
+        return normal(port, (match[2]?.toLowerCase() ?? 'tcp') as Protocol);
+      }),
+      z
+        .strictObject({
+          /** Container port. */
+          port: portNumber,
+          /** Default: 'tcp'. */
+          protocol: z.enum(PROTOCOLS, { error: (issue) => `expected 'tcp' or 'udp', got ${JSON.stringify(issue.input)}` }).default('tcp').describe("Default: 'tcp'."),
+        })
+        .transform(({ port, protocol }) => normal(port, protocol)),
+    ],
+    {
+      // When every form fails zod reports this one message: a compose-style mapping ('8080:80') is the usual mistake.
+      error: (issue) =>
+        typeof issue.input === 'string' && issue.input.includes(':')
+          ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}; cidx lets the runtime choose host ports: put a wanted host port in \`preferredPorts\``
+          : typeof issue.input === 'string'
+            ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}`
+            : EXAMPLE,
+    },
+  );
+}
+
+/** The container port and protocol of a validated port value. */
+export function portSpecOf(value: PortValue): { container: number; protocol: Protocol } {
+  return typeof value === 'number' ? { container: value, protocol: 'tcp' } : { container: value.port, protocol: value.protocol };
+}
+
+/** `53/udp`, `6333/tcp`: how messages and `cidx port` name a container port. */
+export const portLabel = (container: number, protocol: Protocol | undefined): string => `${container}/${protocol ?? 'tcp'}`;
