@@ -48,9 +48,16 @@ export function portValueSchema(portNumber: z.ZodNumber) {
           ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}; cidx lets the runtime choose host ports: put a wanted host port in \`preferredPorts\``
           : typeof issue.input === 'string'
             ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}`
-            : EXAMPLE,
+            : badProtocol(issue.input) ?? EXAMPLE,
     },
   );
+}
+
+/** The object form with an unknown `protocol`: zod's union would only say "Invalid input". */
+function badProtocol(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null || !('protocol' in input)) return undefined;
+  const { protocol } = input as { protocol: unknown };
+  return PROTOCOLS.includes(protocol as Protocol) ? undefined : `${EXAMPLE}; \`protocol\`: expected 'tcp' or 'udp', got ${JSON.stringify(protocol)}`;
 }
 
 /** The container port and protocol of a validated port value. */
