@@ -13,6 +13,8 @@ export interface CliOptions {
   tail: string | undefined;
   follow: boolean;
   force: boolean;
+  /** `--profile` (repeatable); undefined when not given (CIDX_PROFILES then applies). */
+  profile: string[] | undefined;
 }
 
 export interface CommandContext {

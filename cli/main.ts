@@ -94,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
         tail: values.tail,
         follow: values.follow,
         force: values.force,
+        profile: values.profile,
       },
       args,
       signal: controller.signal,

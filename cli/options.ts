@@ -14,6 +14,7 @@ export const OPTIONS = {
   tail: { type: 'string' },
   follow: { type: 'boolean', short: 'f', default: false },
   force: { type: 'boolean', default: false },
+  profile: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -190,4 +190,15 @@ export interface ProjectReport {
   services: ServiceReport[];
   /** What a person should know about the project as a whole (a degraded network); absent when nothing. */
   notes?: string[];
+  /** Services the active profiles leave out, why, and the state of a container left from an earlier apply; absent when none. */
+  excluded?: ExcludedReport[];
+}
+
+export interface ExcludedReport {
+  name: string;
+  profiles: string[];
+  /** "profile gpu not active". */
+  reason: string;
+  /** Its container, if one is left from an earlier apply (kept as it is): 'missing' when none. */
+  state: ContainerState | 'missing';
 }
