@@ -48,7 +48,9 @@ export function portValueSchema(portNumber: z.ZodNumber) {
           ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}; cidx lets the runtime choose host ports: put a wanted host port in \`preferredPorts\``
           : typeof issue.input === 'string'
             ? `${EXAMPLE}, got ${JSON.stringify(issue.input.slice(0, 40))}`
-            : badProtocol(issue.input) ?? EXAMPLE,
+            : typeof issue.input === 'number'
+              ? (portNumber.safeParse(issue.input).error?.issues[0]?.message ?? EXAMPLE) // 8080.5, 70000: the number rule's own words
+              : (badProtocol(issue.input) ?? EXAMPLE),
     },
   );
 }
