@@ -3,7 +3,7 @@
  * container runtime is in use: runtime plugins translate to and from these.
  */
 import type { HealthConfig } from '../schemas/config.js';
-import type { Protocol } from '../schemas/ports.js';
+import type { Protocol } from '../schemas/port-spec.js';
 
 export type { Protocol };
 

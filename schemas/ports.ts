@@ -5,12 +5,9 @@
  * exactly as before; a UDP port comes out as `{ port, protocol: 'udp' }`.
  */
 import { z } from 'zod';
+import { PROTOCOLS, type PortValue, type Protocol } from './port-spec.js';
 
-export type Protocol = 'tcp' | 'udp';
-export const PROTOCOLS = ['tcp', 'udp'] as const;
-
-/** A validated port value: TCP as a number, UDP as an object. */
-export type PortValue = number | { port: number; protocol: 'udp' };
+export { PROTOCOLS, portLabel, portSpecOf, type PortValue, type Protocol } from './port-spec.js';
 
 const PORT_TEXT = /^(\d{1,5})(?:\/(tcp|udp))?$/i;
 const EXAMPLE = "expected a container port such as 6333, '53/udp' or { port: 53, protocol: 'udp' }";
@@ -61,11 +58,3 @@ function badProtocol(input: unknown): string | undefined {
   const { protocol } = input as { protocol: unknown };
   return PROTOCOLS.includes(protocol as Protocol) ? undefined : `${EXAMPLE}; \`protocol\`: expected 'tcp' or 'udp', got ${JSON.stringify(protocol)}`;
 }
-
-/** The container port and protocol of a validated port value. */
-export function portSpecOf(value: PortValue): { container: number; protocol: Protocol } {
-  return typeof value === 'number' ? { container: value, protocol: 'tcp' } : { container: value.port, protocol: value.protocol };
-}
-
-/** `53/udp`, `6333/tcp`: how messages and `cidx port` name a container port. */
-export const portLabel = (container: number, protocol: Protocol | undefined): string => `${container}/${protocol ?? 'tcp'}`;

@@ -11,7 +11,7 @@ import type { CidxHooks, ProjectContext } from '../hooks.js';
 import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js';
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, volumeName } from '../project.js';
 import { byCodePoint, stableJson } from '../stable-json.js';
-import { portSpecOf } from '../../schemas/ports.js';
+import { portSpecOf } from '../../schemas/port-spec.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
 export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';

@@ -1,7 +1,7 @@
 /** Builds what users see of a service's ports: host port, address, URL, fallback. */
 import type { DesiredService, ObservedContainer, PortBinding, PortReport, ServiceReport } from '../model.js';
 import type { ContainerRuntime } from '../runtime.js';
-import type { Protocol } from '../../schemas/ports.js';
+import type { Protocol } from '../../schemas/port-spec.js';
 
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
 
