@@ -36,6 +36,11 @@ export interface ProjectOptions {
    * Default: none are written (stderr belongs to the program embedding cidx).
    */
   logger?: Logger;
+  /**
+   * Active profiles, as `--profile`: services with `profiles` run only when one of theirs is here.
+   * Default: `$CIDX_PROFILES` (comma-separated), else none.
+   */
+  profiles?: string[];
 }
 
 /** The name a config object goes by in messages and in `project.configFile`: it has no file. */
@@ -44,7 +49,7 @@ export const CONFIG_OBJECT_NAME = '<config object>';
 export async function apiSession(options: ProjectOptions, command: string, signal: AbortSignal): Promise<Session> {
   const { builtinPlugins } = await import('../plugins/index.js');
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const base = { command, plugins: builtinPlugins(), cwd, runtime: options.runtime, signal, ...(options.logger ? { logger: options.logger } : {}) };
+  const base = { command, plugins: builtinPlugins(), cwd, runtime: options.runtime, profiles: options.profiles, signal, ...(options.logger ? { logger: options.logger } : {}) };
   const { config } = options;
   if (config === undefined || typeof config === 'string' || config instanceof URL) {
     return openSession({ ...base, configFile: config instanceof URL ? fileURLToPath(config) : config });

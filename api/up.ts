@@ -104,6 +104,8 @@ function onlyServices(session: Session, wanted: string[]): Session {
     for (const dependency of all[name]?.dependsOn ?? []) visit(dependency);
   };
   for (const name of wanted) {
+    const off = session.profiles?.excluded.find((service) => service.name === name);
+    if (off) throw new CidxError('SERVICE_NOT_FOUND', `service "${name}" is left out: ${off.reason}`, { hint: `Pass \`profiles: ['${off.profiles[0]}']\` to up().` });
     if (!all[name]) {
       const known = Object.keys(all);
       throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {

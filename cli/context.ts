@@ -17,6 +17,8 @@ export interface CliOptions {
   stdout: boolean;
   /** `--rerun <job>` (repeatable): jobs apply and plan run again. */
   rerun: string[];
+  /** `--profile` (repeatable); undefined when not given (CIDX_PROFILES then applies). */
+  profile: string[] | undefined;
 }
 
 export interface CommandContext {

@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
         force: values.force,
         stdout: values.stdout,
         rerun: values.rerun ?? [],
+        profile: values.profile,
       },
       args,
       signal: controller.signal,

@@ -61,6 +61,7 @@ Options:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
       --runtime <name>  docker | podman | auto (default: config's runtime; env CIDX_RUNTIME)
       --json            machine-readable output on stdout
+      --profile <name>  also run services with this profile; repeatable (env CIDX_PROFILES=a,b)
       --volumes         with down, or prune naming projects: remove volumes too (deletes data)
       --dry-run         with prune: list, remove nothing
       --format <fmt>    with env: dotenv (default), shell or json
@@ -78,7 +79,7 @@ publish with \`bind: '0.0.0.0'\` to reach services from here (docs/remote-engine
 Progress goes to stderr; results go to stdout.`,
   /** `cidx <command> --help`: what the command does and the options it reads. */
   commandHelp: {
-    apply: `Usage: cidx apply [-c file] [--runtime name] [--rerun job]… [--json]
+    apply: `Usage: cidx apply [-c file] [--runtime name] [--rerun job]… [--profile name…] [--json]
 
 Creates what is missing, starts what stopped, recreates what drifted and leaves
 the rest alone; waits until every service is healthy and prints its ports and
@@ -87,17 +88,23 @@ usage or config error. Concurrent applies on one project take turns.
 
 A job (\`job: true\`) runs to completion before its dependants start; it runs
 again only when its config or image changed, its last run failed, or
---rerun names it (repeatable).`,
-    plan: `Usage: cidx plan [-c file] [--runtime name] [--rerun job]… [--json]
+--rerun names it (repeatable).
+
+A service with \`profiles\` runs only with --profile naming one of them (or
+CIDX_PROFILES=a,b); one left out is listed as excluded and its container, if
+an earlier apply made one, is left as it is (down removes it).`,
+    plan: `Usage: cidx plan [-c file] [--runtime name] [--rerun job]… [--profile name…] [--json]
 
 Prints what apply would do to each service (create, start, recreate, remove,
-keep) and why. Changes nothing. --json: { "steps": [{ "service", "op", "reason" }] }.`,
-    status: `Usage: cidx status [-c file] [--runtime name] [--json]
+keep) and why, and which services the active profiles leave out. Changes
+nothing. --json: { "steps": [{ "service", "op", "reason" }], "excluded": [{ "name", "profiles", "reason", "state" }] }.`,
+    status: `Usage: cidx status [-c file] [--runtime name] [--profile name…] [--json]
 
 Each service's state, health (one probe, no waiting) and ports. Changes nothing.`,
-    down: `Usage: cidx down [-c file] [--runtime name] [--volumes] [--json]
+    down: `Usage: cidx down [-c file] [--runtime name] [--profile name…] [--volumes] [--json]
 
-Removes the project's containers. Named volumes (your data) are kept unless
+Removes the project's containers, those of services whose profile is not
+active included. Named volumes (your data) are kept unless
 --volumes is given.`,
     prune: `Usage: cidx prune [project-id…] [--runtime name] [--dry-run] [--volumes] [--json]
 
@@ -115,15 +122,16 @@ Naming projects limits prune to them. --dry-run lists, removes nothing.`,
 
 Writes a commented cidx.config.ts for Qdrant, Ollama and a data cleaner.
 Refuses to overwrite an existing config unless --force is given.`,
-    port: `Usage: cidx port <service> [port-name|container-port] [--runtime name] [--json]
+    port: `Usage: cidx port <service> [port-name|container-port[/udp]] [--runtime name] [--profile name…] [--json]
 
 Prints host:port (e.g. 127.0.0.1:41234) of a running service's port and
-nothing else, for $(cidx port qdrant http). Default: the service's first port.`,
-    env: `Usage: cidx env [--format dotenv|shell|json] [--runtime name]
+nothing else, for $(cidx port qdrant http). Default: the service's first port.
+A number picks the TCP port; 53/udp the UDP one. --json adds protocol and url.`,
+    env: `Usage: cidx env [--format dotenv|shell|json] [--runtime name] [--profile name…]
 
 Prints CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL for every published port:
 dotenv (default) for .env files, shell for eval "$(cidx env --format shell)",
-or json.`,
+or json. A UDP port's URL is udp://host:port, never http://.`,
     logs: `Usage: cidx logs <service> [--follow] [--tail N] [--runtime name]
 
 Shows a service's container logs, through the runtime's own logs command.`,

@@ -16,6 +16,7 @@ export const OPTIONS = {
   force: { type: 'boolean', default: false },
   stdout: { type: 'boolean', default: false },
   rerun: { type: 'string', multiple: true },
+  profile: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -1,5 +1,6 @@
 /** Human rendering of reports and plans: a table on stdout, notes and errors on stderr. */
-import type { ProjectReport, ServiceReport } from '../core/model.js';
+import type { ExcludedReport, ProjectReport, ServiceReport } from '../core/model.js';
+import { excludedLine } from '../core/profiles.js';
 import { lookOfAction, OPS, type ApplyAction, type OpLook } from '../core/reconcile/ops.js';
 import type { Step } from '../core/reconcile/plan.js';
 import { messages } from './messages.js';
@@ -37,7 +38,13 @@ export function renderReport(report: ProjectReport, withAction: boolean): string
   const where = report.endpoint && !report.endpoint.local ? ` at ${report.endpoint.uri}` : '';
   const title = out('dim', `${report.project.name} (${report.project.id}) on ${report.runtime}${where}`);
   const summary = withAction ? `\n${applySummary(report)}` : '';
-  return `${title}\n${table([header, ...rows])}${summary}`;
+  const excluded = report.excluded?.length ? `\n${renderExcluded(report.excluded)}` : '';
+  return `${title}\n${table([header, ...rows])}${excluded}${summary}`;
+}
+
+/** `- excluded  ollama  profile gpu not active`: one row per service the active profiles leave out. */
+export function renderExcluded(excluded: ExcludedReport[]): string {
+  return table(excluded.map((service) => [out('dim', '- excluded'), service.name, out('dim', excludedLine(service, service.state !== 'missing'))]));
 }
 
 /** "2 created, 1 kept, 1 failed": each action's past tense, in the table's order. */

@@ -24,6 +24,7 @@ function sessionOptions(context: CommandContext, command: string, extra: Extra):
     plugins: builtinPlugins(),
     configFile: context.options.config,
     runtime: context.options.runtime,
+    profiles: context.options.profile,
     signal: context.signal,
     logger: cliLogger(context.options.debug === true),
   };

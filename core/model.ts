@@ -7,6 +7,9 @@ import type { ContainerKeys } from './container-keys.js';
 
 export type { BindMount, ContainerKeys, RestartPolicy } from './container-keys.js';
 import type { EngineEndpoint } from './engine-endpoint.js';
+import type { Protocol } from '../schemas/port-spec.js';
+
+export type { Protocol };
 
 /** Who a project is: its containers, volumes and cache entries are keyed by `id`. */
 export interface ProjectIdentity {
@@ -25,6 +28,8 @@ export interface PortBinding {
   container: number;
   hostIp: string;
   hostPort: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
 }
 
 export type ContainerState =
@@ -55,7 +60,7 @@ export interface ObservedContainer {
   startedAt: string | undefined;
   /** ISO time the last run ended, when the runtime reports one (a job's record of when it finished). */
   finishedAt?: string | undefined;
-  /** Published TCP ports; empty until the container runs on an engine that publishes only at start. */
+  /** Published ports (TCP and UDP); empty until the container runs on an engine that publishes only at start. */
   ports: PortBinding[];
   labels: Record<string, string>;
   /**
@@ -73,6 +78,8 @@ export interface ObservedContainer {
 export interface PortSpec {
   name: string;
   container: number;
+  /** Absent: 'tcp' (set only for UDP, so a TCP-only spec hashes as before UDP existed). */
+  protocol?: Protocol;
 }
 
 export interface VolumeMount {
@@ -115,6 +122,8 @@ export interface PortCandidate {
 export interface PortRequest {
   name: string;
   container: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
   hostIp: string;
   /** Host ports to try first, best first. Empty: let the runtime choose. */
   candidates: PortCandidate[];
@@ -123,6 +132,8 @@ export interface PortRequest {
 /** One concrete publish instruction for a runtime: `hostPort` undefined means runtime-chosen. */
 export interface PortAssignment {
   container: number;
+  /** Absent: 'tcp'. */
+  protocol?: Protocol;
   hostIp: string;
   hostPort: number | undefined;
 }
@@ -152,13 +163,15 @@ export interface HealthResult {
 export interface PortReport {
   name: string;
   container: number;
+  /** Always set in cidx's reports; typed optional so reports built elsewhere (plugins, older code) stay valid. Absent: 'tcp'. */
+  protocol?: Protocol;
   host: number | null;
   hostIp: string | null;
   /** The configured preferred host port, if any. */
   preferred: number | null;
   /** A preferred port was configured but the runtime gave another one. */
   fallback: boolean;
-  /** Where this machine reaches the port; null when it has no host port or nothing here can reach it (see `unreachable`). */
+  /** Where this machine reaches the port (`http://…` for TCP, `udp://…` for UDP: no HTTP over UDP); null when it has no host port or nothing here can reach it (see `unreachable`). */
   url: string | null;
   /** Why a published port has no URL from this machine (a loopback bind on a remote engine) and what to do. */
   unreachable?: string;
@@ -202,4 +215,15 @@ export interface ProjectReport {
   services: ServiceReport[];
   /** What a person should know about the project as a whole (a degraded network); absent when nothing. */
   notes?: string[];
+  /** Services the active profiles leave out, why, and the state of a container left from an earlier apply; absent when none. */
+  excluded?: ExcludedReport[];
+}
+
+export interface ExcludedReport {
+  name: string;
+  profiles: string[];
+  /** "profile gpu not active". */
+  reason: string;
+  /** Its container, if one is left from an earlier apply (kept as it is): 'missing' when none. */
+  state: ContainerState | 'missing';
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { acquireLock } from './lock.js';
 import { requirePrivateCacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
-import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
+import type { DesiredService, ExcludedReport, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
 import { containerName, networkName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
@@ -27,6 +27,8 @@ export interface ProjectPlan {
   observed: ObservedContainer[];
   /** The planner's steps as `reviewPlan` taps left them: some may carry a `veto`. */
   steps: ReviewedStep[];
+  /** Services the active profiles leave out; their containers are in no step. Absent: none. */
+  excluded?: ExcludedReport[];
 }
 
 /** Observes once and plans (a pure function of what is wanted and what is there), then lets plugins review the steps. */
@@ -40,10 +42,17 @@ export async function planProject(session: Session, options: PlanProjectOptions 
 }
 
 async function observeAndPlan(session: Session, options: PlanProjectOptions = {}): Promise<ProjectPlan> {
+  if (session.profiles?.problem) throw session.profiles.problem;
   const rerun = rerunSet(session.config, options.rerun); // a misspelt name fails before anything is observed
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
-  const [desired, observed] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
-  return { desired, observed, steps: plan(desired, observed, { rerun }) };
+  const [desired, all] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
+  const excluded = session.profiles?.excluded ?? [];
+  if (!excluded.length) return { desired, observed: all, steps: plan(desired, all, { rerun }) };
+  // A left-out service's container is not an orphan: the planner never sees it, so it is neither removed nor changed.
+  const off = new Set(excluded.map((service) => service.name));
+  const observed = all.filter((container) => !off.has(container.service));
+  const reports = excluded.map((service) => ({ ...service, state: all.find((container) => container.service === service.name)?.state ?? ('missing' as const) }));
+  return { desired, observed, steps: plan(desired, observed, { rerun }), excluded: reports };
 }
 
 export interface PlanProjectOptions {
@@ -64,11 +73,12 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
   return withProjectLock(session, options.onWait, async () => {
     try {
       await session.hooks.beforeApply.promise(session);
-      const { desired, steps } = await planProject(session, options);
+      const { desired, steps, excluded } = await planProject(session, options);
       assertReachablePorts(desired, session.runtime);
       const vetoed = applyVetoes(desired, steps);
       const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
-      const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
+      const reviewed = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
+      const report = excluded ? { ...reviewed, excluded } : reviewed;
       await session.hooks.afterReport.promise(report, session);
       await session.hooks.afterApply.promise(report, session);
       return report;
@@ -94,7 +104,7 @@ async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait
 
 /** Observes and probes each service once; changes nothing. */
 export async function statusProject(session: Session): Promise<ProjectReport> {
-  const { desired, observed } = await observeAndPlan(session);
+  const { desired, observed, excluded } = await observeAndPlan(session);
   const services = await Promise.all(
     desired.map(async (service): Promise<ServiceReport> => {
       const container = serviceContainer(service, observed);
@@ -114,7 +124,13 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
       return service.spec.job ? withJobStatus(report, container) : report;
     }),
   );
-  const report: ProjectReport = { project: { name: session.project.name, id: session.project.id, root: session.project.root }, runtime: session.runtime.name, endpoint: runtimeEndpoint(session.runtime), services: services.map(inReadingOrder) };
+  const report: ProjectReport = {
+    project: { name: session.project.name, id: session.project.id, root: session.project.root },
+    runtime: session.runtime.name,
+    endpoint: runtimeEndpoint(session.runtime),
+    services: services.map(inReadingOrder),
+    ...(excluded ? { excluded } : {}),
+  };
   await session.hooks.afterReport.promise(report, session);
   return report;
 }
@@ -157,6 +173,10 @@ export interface ServiceLookup {
 
 /** One service's container and ports, with a single inspect call by name: the fast path of `cidx port`. */
 export async function lookupService(session: Session, name: string): Promise<ServiceLookup> {
+  const off = session.profiles?.excluded.find((service) => service.name === name);
+  if (off) {
+    throw new CidxError('SERVICE_NOT_FOUND', `service "${name}" is left out: ${off.reason}`, { hint: `Add \`--profile ${off.profiles[0]}\` (or set CIDX_PROFILES=${off.profiles[0]}).` });
+  }
   // Own entries only: `cidx port constructor` must not find Object's.
   if (!Object.hasOwn(session.config.services, name)) {
     const known = Object.keys(session.config.services);

@@ -18,6 +18,7 @@ import { createHooks, isTapped, RENAMED_HOOKS, type CidxHooks, type ProjectConte
 import { quietLogger, type Logger } from './logger.js';
 import type { CidxPlugin } from './plugin.js';
 import type { ContainerRuntime } from './runtime.js';
+import { activeProfiles, selectProfiles, type ProfileSelection } from './profiles.js';
 
 export interface SessionOptions {
   /** The command being run, passed to every hook. */
@@ -41,12 +42,16 @@ export interface SessionOptions {
   raw?: RawConfig;
   /** A config validated already: used as it is; `extendConfig` does not run. */
   loaded?: LoadedConfig;
+  /** `--profile` (repeatable): services whose profiles include one of these run. Default: CIDX_PROFILES, else none. */
+  profiles?: string[] | undefined;
 }
 
 /** A session before a runtime is chosen: what `doctor` needs, which must work when none answers. */
 export interface ProjectSession extends ProjectContext {
   hooks: CidxHooks;
   warnings: string[];
+  /** Which services the active profiles leave out (`config.services` holds only the others). Absent: none left out. */
+  profiles?: ProfileSelection;
 }
 
 export interface Session extends ProjectSession {
@@ -118,9 +123,14 @@ export async function openProjectSession(options: SessionOptions): Promise<Proje
       loaded = await validate(extended, filepath);
     }
   }
-  const context: ProjectContext = { project: loaded.project, config: loaded.config, command: options.command, signal, logger };
+  // Profiles narrow the validated config: every reference was checked against all services first.
+  const { config, selection } = selectProfiles(loaded.config, activeProfiles(options.profiles));
+  const context: ProjectContext = { project: loaded.project, config, command: options.command, signal, logger };
   await hooks.afterConfigResolved.promise(context);
-  return { ...context, hooks, warnings: loaded.warnings };
+  // Only for `--profile`: a CIDX_PROFILES exported for several projects names profiles some of them lack.
+  const unknown = options.profiles?.length ? selection.unknown : [];
+  const warnings = [...loaded.warnings, ...unknown.map((profile) => `--profile ${profile}: no service of this project has that profile`)];
+  return { ...context, hooks, warnings, profiles: selection };
 }
 
 async function findSource(options: SessionOptions): Promise<RawConfig> {

@@ -14,6 +14,7 @@ import { DEFAULTS } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { ENV_SUFFIXES, envPrefix } from './env-names.js';
 import { containerKeys, mountTargetProblems, sharedVolumesSchema } from './service-container.js';
+import { portLabel, portSpecOf, portValueSchema } from './ports.js';
 
 export { DEFAULTS };
 
@@ -150,16 +151,16 @@ const envFileEntry = z.union([
 export const serviceSchema = z.strictObject({
   /** Image reference, e.g. 'qdrant/qdrant:v1.12.4'. */
   image: z.string({ error: 'expected an image reference such as "qdrant/qdrant:v1.12.4"' }).min(1).describe("Image reference, e.g. 'qdrant/qdrant:v1.12.4'."),
-  /** Port name → container port (TCP). Host ports are chosen by the runtime. Default: none. */
+  /** Port name → container port: 6333 (TCP), '53/udp', or { port: 53, protocol: 'udp' }. Host ports are chosen by the runtime. Default: none. */
   ports: z
-    .record(nameRule('port name'), portNumber, {
+    .record(nameRule('port name'), portValueSchema(portNumber), {
       error: (issue) =>
         Array.isArray(issue.input)
           ? 'expected an object of port name → container port, e.g. { http: 6333 }; got a compose-style list. ' +
             'cidx lets the runtime choose host ports; put a wanted host port in `preferredPorts`'
           : `expected an object of port name → container port, e.g. { http: 6333 }, got ${describeInput(issue.input)}`,
     })
-    .default({}).describe('Port name → container port (TCP). Host ports are chosen by the runtime. Default: none.'),
+    .default({}).describe("Port name → container port: 6333 (TCP), '53/udp', or { port: 53, protocol: 'udp' }. Host ports are chosen by the runtime. Default: none."),
   /** Environment variables. Default: none. */
   env: z
     .record(
@@ -185,6 +186,8 @@ export const serviceSchema = z.strictObject({
       error: (issue) => `expected false or a probe such as { http: { port: 'http', path: '/healthz' } }, got ${describeInput(issue.input)}`,
     })
     .optional().describe('Readiness probe; `false` for none. Default: TCP connect on the first port (none without ports).'),
+  /** Profiles this service belongs to: it runs only when one of them is active (`--profile`, CIDX_PROFILES). Default: none, always runs. */
+  profiles: z.array(nameRule('profile name')).optional().describe('Profiles this service belongs to: it runs only when one of them is active (`--profile`, CIDX_PROFILES). Default: none, always runs.'),
   /** Services that must be healthy (a job: have succeeded) before this one starts. Default: none. */
   dependsOn: z.array(z.string()).default([]).describe('Services that must be healthy (a job: have succeeded) before this one starts. Default: none.'),
   /**
@@ -276,13 +279,18 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
   for (const [name, service] of Object.entries(config.services)) {
     for (const problem of mountTargetProblems(name, service)) issue(problem.path, problem.message);
     const portNames = Object.keys(service.ports);
-    const containerPorts = Object.values(service.ports);
-    const declared = new Map<number, string>();
-    for (const [portName, container] of Object.entries(service.ports)) {
-      const first = declared.get(container);
+    // Health probes connect over TCP: only TCP ports can be probed.
+    const tcpPorts = new Map(Object.entries(service.ports).map(([portName, value]) => [portName, portSpecOf(value)] as const).filter(([, spec]) => spec.protocol === 'tcp'));
+    const containerPorts = [...tcpPorts.values()].map((spec) => spec.container);
+    // 53/tcp and 53/udp are two ports: one number may be declared once per protocol.
+    const declared = new Map<string, string>();
+    for (const [portName, value] of Object.entries(service.ports)) {
+      const { container, protocol } = portSpecOf(value);
+      const key = portLabel(container, protocol);
+      const first = declared.get(key);
       if (first !== undefined) {
-        issue(['services', name, 'ports', portName], `container port ${container} is already declared as "${first}"; declare each container port once`);
-      } else declared.set(container, portName);
+        issue(['services', name, 'ports', portName], `container port ${protocol === 'udp' ? key : container} is already declared as "${first}"; declare each container port once`);
+      } else declared.set(key, portName);
       const prefix = envPrefix(name, portName);
       const claimed = envNames.get(prefix);
       if (claimed) {
@@ -301,7 +309,9 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
         const ref = service.health[kind]?.port;
         if (ref === undefined) continue;
         const known = typeof ref === 'number' ? containerPorts.includes(ref) : portNames.includes(ref);
-        if (!known) {
+        if (typeof ref === 'string' && portNames.includes(ref) && !tcpPorts.has(ref)) {
+          issue(['services', name, 'health', kind, 'port'], `port "${ref}" is UDP; ${kind} probes connect over TCP: name a TCP port, or probe with \`command\``);
+        } else if (!known) {
           issue(
             ['services', name, 'health', kind, 'port'],
             portNames.length

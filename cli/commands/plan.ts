@@ -2,15 +2,16 @@ import { ExitCode } from '../../core/errors.js';
 import { planProject } from '../../core/operations.js';
 import { describeVeto } from '../../core/plan-review.js';
 import type { CommandContext } from '../context.js';
-import { renderPlan } from '../report.js';
+import { renderExcluded, renderPlan } from '../report.js';
 import { cliSession } from '../session.js';
 import { styler } from '../style.js';
 
 export async function plan(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'plan');
-  const { steps } = await planProject(session, { rerun: context.options.rerun });
+  const { steps, excluded } = await planProject(session, { rerun: context.options.rerun });
   const json = {
     steps: steps.map(({ service, op, reason, veto }) => ({ service, op, reason, ...(veto ? { veto: { reason: veto.reason, by: veto.by ?? 'a plugin' } } : {}) })),
+    ...(excluded ? { excluded } : {}),
   };
   if (context.options.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
@@ -21,5 +22,6 @@ export async function plan(context: CommandContext): Promise<number> {
   const vetoed = steps.filter((step) => step.veto && step.op !== 'noop');
   const lines = vetoed.map((step) => `${out('red', '✗ vetoed')}  ${step.service}  ${out('dim', `${describeVeto(step.op, step.veto!)} (planned because: ${step.reason})`)}`);
   process.stdout.write(`${renderPlan(steps.filter((step) => !vetoed.includes(step)))}\n${lines.map((line) => `${line}\n`).join('')}`);
+  if (excluded) process.stdout.write(`${renderExcluded(excluded)}\n`);
   return ExitCode.ok;
 }

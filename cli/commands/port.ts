@@ -1,5 +1,9 @@
-/** `cidx port <service> [port-name|container-port]`: prints `host:port` and nothing else, for `$(cidx port qdrant http)`. */
+/**
+ * `cidx port <service> [port-name|container-port[/udp]]`: prints `host:port` and nothing else, for
+ * `$(cidx port qdrant http)`. A bare number picks the TCP port first (`53` is 53/tcp when both are declared).
+ */
 import { CidxError, ExitCode } from '../../core/errors.js';
+import type { PortReport } from '../../core/model.js';
 import { lookupService } from '../../core/operations.js';
 import type { CommandContext } from '../context.js';
 import { cliSession } from '../session.js';
@@ -9,9 +13,9 @@ export async function port(context: CommandContext): Promise<number> {
   if (!serviceName) throw new CidxError('USAGE', 'usage: cidx port <service> [port-name|container-port]');
   const session = await cliSession(context, 'port');
   const { service, container, ports } = await lookupService(session, serviceName);
-  const wanted = which === undefined ? ports[0] : ports.find((p) => p.name === which || String(p.container) === which);
+  const wanted = which === undefined ? ports[0] : pickPort(ports, which);
   if (!wanted) {
-    const declared = service.spec.ports.map((p) => `${p.name} (${p.container})`).join(', ') || 'none';
+    const declared = service.spec.ports.map((p) => `${p.name} (${p.protocol === 'udp' ? `${p.container}/udp` : p.container})`).join(', ') || 'none';
     throw new CidxError('USAGE', which === undefined ? `${serviceName} declares no ports` : `${serviceName} has no port "${which}"`, {
       hint: `Declared ports: ${declared}.`,
     });
@@ -33,4 +37,13 @@ export async function port(context: CommandContext): Promise<number> {
     process.stdout.write(`${url.hostname}:${wanted.host}\n`);
   }
   return ExitCode.ok;
+}
+
+/** By name, by `53/udp`, or by number (TCP before UDP). */
+function pickPort(ports: PortReport[], which: string): PortReport | undefined {
+  const byName = ports.find((p) => p.name === which);
+  if (byName) return byName;
+  const [number, protocol] = which.toLowerCase().split('/');
+  const matching = ports.filter((p) => String(p.container) === number && (protocol === undefined || p.protocol === protocol));
+  return matching.find((p) => p.protocol === 'tcp') ?? matching[0];
 }

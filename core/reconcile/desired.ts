@@ -13,6 +13,7 @@ import type { ContainerSpec, DesiredService, ProjectIdentity } from '../model.js
 import { LABELS, asLegacyVolumeName, containerName, networkName, ownerLabels, sharedVolumeName, volumeName } from '../project.js';
 import { CONTAINER_KEY_FIELDS, containerKeysOf, hashedContainerKeys } from '../container-keys.js';
 import { byCodePoint, stableJson } from '../stable-json.js';
+import { portSpecOf } from '../../schemas/port-spec.js';
 
 /** Label holding a short digest per spec field, so a plan can say *what* changed. */
 export const SPEC_DIGEST_LABEL = 'io.cidx.spec-digest';
@@ -42,7 +43,10 @@ export function baseSpec(project: ProjectIdentity, config: CidxConfig, name: str
       [LABELS.service]: name,
       ...ownerLabels(),
     },
-    ports: Object.entries(service.ports).map(([portName, container]) => ({ name: portName, container })),
+    ports: Object.entries(service.ports).map(([portName, value]) => {
+      const { container, protocol } = portSpecOf(value);
+      return protocol === 'udp' ? { name: portName, container, protocol } : { name: portName, container };
+    }),
     hostIp: config.bind,
     // A name the top-level `volumes` declares is that shared volume; any other is the service's own.
     volumes: Object.entries(service.volumes).map(([volume, target]) => ({ source: config.volumes && Object.hasOwn(config.volumes, volume) ? sharedVolumeName(project, volume) : volumeName(project, name, volume), target })),
@@ -61,7 +65,10 @@ function hashedFields(spec: ContainerSpec): Partial<Record<SpecField, unknown>> 
     image: spec.image,
     command: spec.command ?? null,
     env: spec.env,
-    ports: [...spec.ports].sort((a, b) => byCodePoint(a.name, b.name)),
+    // A TCP port hashes as `{ name, container }`, as before UDP existed: no recreate on upgrade.
+    ports: [...spec.ports]
+      .map(({ name, container, protocol }) => (protocol === 'udp' ? { name, container, protocol } : { name, container }))
+      .sort((a, b) => byCodePoint(a.name, b.name)),
     bind: spec.hostIp,
     // Hashed under the names earlier versions gave them: a volume kept in use under its legacy
     // name (reconcile/volumes.ts), and a project upgraded from them, must not count as drift.
@@ -114,11 +121,11 @@ export function preferredPorts(config: CidxConfig, name: string): Record<string,
   return preferred;
 }
 
-/** Default probe: TCP connect on the first port, like Testcontainers' default wait; none without ports, nor for a job (its exit is its verdict). */
+/** Default probe: TCP connect on the first TCP port, like Testcontainers' default wait; none without one (UDP cannot be probed), nor for a job (its exit is its verdict). */
 function healthFor(service: ServiceConfig): DesiredService['health'] {
   if (service.health !== undefined) return service.health;
   if (service.job) return false;
-  const first = Object.keys(service.ports)[0];
+  const first = Object.entries(service.ports).find(([, value]) => portSpecOf(value).protocol === 'tcp')?.[0];
   if (!first) return false;
   return {
     tcp: { port: first },

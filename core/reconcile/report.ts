@@ -1,6 +1,7 @@
 /** Builds what users see of a service's ports: host port, address, URL, fallback. */
 import type { DesiredService, ObservedContainer, PortBinding, PortReport, ServiceReport } from '../model.js';
 import { isLoopback, runtimeEndpoint, type EngineOf } from '../engine-endpoint.js';
+import type { Protocol } from '../../schemas/port-spec.js';
 
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
 
@@ -9,8 +10,9 @@ const WILDCARD = new Set(['', '0.0.0.0', '::']);
  * IPv6 bindings of one port different host ports: prefer the one on the
  * configured address, then IPv4.
  */
-export function pickBinding(bindings: PortBinding[], container: number, hostIp: string): PortBinding | undefined {
-  const candidates = bindings.filter((binding) => binding.container === container);
+export function pickBinding(bindings: PortBinding[], container: number, hostIp: string, protocol: Protocol = 'tcp'): PortBinding | undefined {
+  // 53/tcp and 53/udp are different ports, with different host ports on some engines.
+  const candidates = bindings.filter((binding) => binding.container === container && (binding.protocol ?? 'tcp') === protocol);
   return (
     candidates.find((binding) => binding.hostIp === hostIp) ??
     candidates.find((binding) => !binding.hostIp.includes(':')) ??
@@ -48,22 +50,24 @@ export function portReports(
   container: ObservedContainer | undefined,
   runtime: EngineOf,
 ): PortReport[] {
-  return service.spec.ports.map(({ name, container: containerPort }) => {
-    const binding = container ? pickBinding(container.ports, containerPort, service.spec.hostIp) : undefined;
+  return service.spec.ports.map(({ name, container: containerPort, protocol = 'tcp' }) => {
+    const binding = container ? pickBinding(container.ports, containerPort, service.spec.hostIp, protocol) : undefined;
     const preferred = service.preferred[name] ?? null;
     if (!binding) {
-      return { name, container: containerPort, host: null, hostIp: null, preferred, fallback: false, url: null };
+      return { name, container: containerPort, protocol, host: null, hostIp: null, preferred, fallback: false, url: null };
     }
     const host = reachableHost(binding, runtime);
     const hostIp = binding.hostIp === '' ? service.spec.hostIp : binding.hostIp;
     return {
       name,
       container: containerPort,
+      protocol,
       host: binding.hostPort,
       hostIp,
       preferred,
       fallback: preferred !== null && preferred !== binding.hostPort,
-      url: host === undefined ? null : `http://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
+      // No HTTP over UDP: a UDP port's URL names its protocol, which clients of `cidx env` can tell apart.
+      url: host === undefined ? null : `${protocol === 'udp' ? 'udp' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
       ...(host === undefined ? { unreachable: unreachableReason(hostIp, runtime) } : {}),
     };
   });
@@ -71,7 +75,7 @@ export function portReports(
 
 /** True when every declared port has a published host port: an engine that publishes at start shows them only once running. */
 export function portsPublished(service: DesiredService, container: ObservedContainer): boolean {
-  return service.spec.ports.every(({ container: port }) => pickBinding(container.ports, port, service.spec.hostIp) !== undefined);
+  return service.spec.ports.every(({ container: port, protocol }) => pickBinding(container.ports, port, service.spec.hostIp, protocol) !== undefined);
 }
 
 /** The same service report with keys in the documented order, so `--json` reads top-down. */

@@ -52,9 +52,10 @@ export async function runService(hooks: CidxHooks, context: ServiceContext): Pro
  */
 export async function negotiatePorts(hooks: CidxHooks, context: ServiceContext, attempt: (assignments: PortAssignment[]) => Promise<string>): Promise<RunOutcome> {
   const { service } = context;
-  const initial: PortRequest[] = service.spec.ports.map(({ name, container }) => ({
+  const initial: PortRequest[] = service.spec.ports.map(({ name, container, protocol }) => ({
     name,
     container,
+    ...(protocol === 'udp' ? { protocol } : {}),
     hostIp: service.spec.hostIp,
     candidates: [],
   }));
@@ -66,7 +67,7 @@ export async function negotiatePorts(hooks: CidxHooks, context: ServiceContext, 
       const assignments = toAssignments(requests);
       const id = await attempt(assignments);
       const explicit = assignments.every((assignment) => assignment.hostPort !== undefined);
-      return explicit ? { id, published: assignments.map(({ container, hostIp, hostPort }) => ({ container, hostIp, hostPort: hostPort! })), ...extra } : { id, ...extra };
+      return explicit ? { id, published: assignments.map(({ container, protocol, hostIp, hostPort }) => ({ container, hostIp, hostPort: hostPort!, ...(protocol ? { protocol } : {}) })), ...extra } : { id, ...extra };
     } catch (error) {
       if (!hasCode(error, 'PORT_REFUSED') || count >= MAX_ATTEMPTS) throw error;
       const refused = (error as PortRefusedError).port;
@@ -82,7 +83,12 @@ export async function negotiatePorts(hooks: CidxHooks, context: ServiceContext, 
 }
 
 function toAssignments(requests: PortRequest[]): PortAssignment[] {
-  return requests.map((request) => ({ container: request.container, hostIp: request.hostIp, hostPort: request.candidates[0]?.port }));
+  return requests.map((request) => ({
+    container: request.container,
+    ...(request.protocol === 'udp' ? { protocol: request.protocol } : {}),
+    hostIp: request.hostIp,
+    hostPort: request.candidates[0]?.port,
+  }));
 }
 
 /**

@@ -47,7 +47,8 @@ function toResult(result: ProbeResult): HealthResult {
 }
 
 function findPort(ports: PortReport[], ref: string | number): PortReport | undefined {
-  return ports.find((port) => (typeof ref === 'number' ? port.container === ref : port.name === ref));
+  // Probes connect over TCP: a number names the TCP port (53/udp beside 53/tcp is not it).
+  return ports.find((port) => (typeof ref === 'number' ? port.container === ref && (port.protocol ?? 'tcp') === 'tcp' : port.name === ref));
 }
 
 /** Each observed container's own address, looked up once per wait rather than once per attempt. */

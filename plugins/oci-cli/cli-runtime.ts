@@ -371,8 +371,8 @@ export class CliRuntime implements ContainerRuntime {
   }
 }
 
-/** `127.0.0.1::6333` (runtime-chosen; some engines reject `0:6333`) or `127.0.0.1:6333:6333`. */
+/** `127.0.0.1::6333/tcp` (runtime-chosen; some engines reject `0:6333`), `127.0.0.1:6333:6333/tcp`, `127.0.0.1::53/udp`. */
 export function publishArg(port: PortAssignment): string {
   const ip = port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
-  return `${ip}:${port.hostPort ?? ''}:${port.container}/tcp`;
+  return `${ip}:${port.hostPort ?? ''}:${port.container}/${port.protocol ?? 'tcp'}`;
 }

@@ -91,12 +91,13 @@ function bindings(raw: RawContainer): PortBinding[] {
 function decode(ports: Record<string, RawBinding[] | null> | null | undefined): PortBinding[] {
   const result: PortBinding[] = [];
   for (const [key, list] of Object.entries(ports ?? {})) {
+    // Both engines key bindings as `53/udp`; SCTP is not a protocol cidx publishes.
     const [port, protocol = 'tcp'] = key.split('/');
-    if (protocol !== 'tcp' || !list) continue;
+    if ((protocol !== 'tcp' && protocol !== 'udp') || !list) continue;
     for (const binding of list) {
       const hostPort = Number(binding.HostPort);
       if (!binding.HostPort || !Number.isInteger(hostPort) || hostPort <= 0) continue;
-      result.push({ container: Number(port), hostIp: binding.HostIp ?? '', hostPort });
+      result.push({ container: Number(port), hostIp: binding.HostIp ?? '', hostPort, ...(protocol === 'udp' ? { protocol } : {}) });
     }
   }
   return result;

@@ -53,9 +53,11 @@ export function parsePsJson(json: string): ObservedContainer[] {
 function ports(list: RawPsPort[] | null | undefined): PortBinding[] {
   const result: PortBinding[] = [];
   for (const port of list ?? []) {
-    if ((port.protocol ?? 'tcp') !== 'tcp' || !port.container_port || !port.host_port) continue;
+    // Podman names the protocol per entry ('tcp', 'udp'); a TCP and a UDP binding of one port are two entries.
+    const protocol = port.protocol ?? 'tcp';
+    if ((protocol !== 'tcp' && protocol !== 'udp') || !port.container_port || !port.host_port) continue;
     for (let offset = 0; offset < Math.max(1, port.range ?? 1); offset++) {
-      result.push({ container: port.container_port + offset, hostIp: port.host_ip ?? '', hostPort: port.host_port + offset });
+      result.push({ container: port.container_port + offset, hostIp: port.host_ip ?? '', hostPort: port.host_port + offset, ...(protocol === 'udp' ? { protocol } : {}) });
     }
   }
   return result;

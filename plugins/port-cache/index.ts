@@ -47,12 +47,15 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
         return requests.map((request) => {
           const remembered: PortCandidate[] = [];
           // The container being replaced knows its ports best; the file covers removed containers.
-          const previous = context.previous && pickBinding(context.previous.ports, request.container, request.hostIp);
+          const protocol = request.protocol ?? 'tcp';
+          const previous = context.previous && pickBinding(context.previous.ports, request.container, request.hostIp, protocol);
           if (previous) remembered.push({ port: previous.hostPort, source: 'previous' });
           const entry = cached[request.name];
           // A port another runtime published for this project is likely still held by it: don't ask for it.
           const sameRuntime = entry?.runtime === undefined || entry.runtime === context.runtime.name;
-          if (entry && sameRuntime && entry.host !== previous?.hostPort) remembered.push({ port: entry.host, source: 'cache' });
+          // A port renamed from TCP to UDP (or back) starts afresh: the remembered host port was the other protocol's.
+          const sameProtocol = (entry?.protocol ?? 'tcp') === protocol;
+          if (entry && sameRuntime && sameProtocol && entry.host !== previous?.hostPort) remembered.push({ port: entry.host, source: 'cache' });
           const known = new Set(request.candidates.map((candidate) => candidate.port));
           return { ...request, candidates: [...request.candidates, ...remembered.filter((candidate) => !known.has(candidate.port))] };
         });
@@ -73,7 +76,7 @@ export function portCache(options: PortCacheOptions = {}): CidxPlugin {
           const ports = Object.fromEntries(
             service.ports
               .filter((port) => port.host !== null)
-              .map((port) => [port.name, { host: port.host!, hostIp: port.hostIp ?? '', runtime: context.runtime.name }]),
+              .map((port) => [port.name, { host: port.host!, hostIp: port.hostIp ?? '', protocol: port.protocol ?? 'tcp', runtime: context.runtime.name }]),
           );
           // A service that is down right now keeps its remembered ports for next time.
           services[service.name] = Object.keys(ports).length ? ports : (before[service.name] ?? {});

@@ -6,9 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
+import type { Protocol } from '../../core/model.js';
 
-/** service → port name → last known host port, and the runtime that published it. */
-export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string; runtime?: string }>>;
+/**
+ * service → port name → last known host port, its protocol and the runtime
+ * that published it. Files written before UDP existed have no `protocol`: TCP.
+ */
+export type CachedPorts = Record<string, Record<string, { host: number; hostIp: string; protocol?: Protocol; runtime?: string }>>;
 
 interface CacheFile {
   version: 1;
@@ -52,11 +56,13 @@ function sanitize(services: Record<string, unknown>): CachedPorts {
   for (const [service, ports] of Object.entries(services)) {
     if (typeof ports !== 'object' || ports === null) continue;
     for (const [name, entry] of Object.entries(ports as Record<string, unknown>)) {
-      const { host, hostIp, runtime } = (entry ?? {}) as { host?: unknown; hostIp?: unknown; runtime?: unknown };
+      const { host, hostIp, protocol, runtime } = (entry ?? {}) as { host?: unknown; hostIp?: unknown; protocol?: unknown; runtime?: unknown };
       if (typeof host !== 'number' || !Number.isInteger(host) || host < 1 || host > 65535) continue;
       (result[service] ??= Object.create(null))[name] = {
         host,
         hostIp: typeof hostIp === 'string' ? hostIp : '',
+        // Absent or unknown reads as TCP: a cached port is only ever a request, the engine's answer is what counts.
+        ...(protocol === 'tcp' || protocol === 'udp' ? { protocol } : {}),
         ...(typeof runtime === 'string' ? { runtime } : {}),
       };
     }

@@ -147,3 +147,20 @@ test('a config path that does not exist rejects with CONFIG_NOT_FOUND', async (t
   t.true(hasCode(error, 'CONFIG_NOT_FOUND'));
   t.is(error.message, `config file not found: ${path.join(cache, 'missing.config.ts')}`);
 });
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime}: up() takes profiles: a dependency on a service of an inactive profile rejects before anything is created, and \`profiles\` enables it`, async (t) => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'cidx-api-profiles-'));
+    try {
+      const config = { services: { app: { image: TEST_IMAGE, dependsOn: ['gpu-worker'] }, 'gpu-worker': { image: TEST_IMAGE, profiles: ['gpu'] } } };
+      // `services: []` brings up nothing: what is checked is which services the profiles select.
+      const error = await upRejects(t, { cwd, config, runtime, services: [] });
+      t.true(hasCode(error, 'CONFIG_INVALID'), error.message);
+      t.regex(error.hint ?? '', /--profile gpu/);
+      const stack = await up({ cwd, config, runtime, services: [], profiles: ['gpu'] });
+      t.deepEqual(stack.report.services, []);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+}

@@ -37,7 +37,7 @@ export function fakeRuntime(script: Script = {}, seed: ObservedContainer[] = [])
       state,
       exitCode: undefined,
       startedAt: undefined,
-      ports: ports.map(({ container: port, hostIp, hostPort }) => ({ container: port, hostIp, hostPort: hostPort ?? nextPort++ })),
+      ports: ports.map(({ container: port, protocol, hostIp, hostPort }) => ({ container: port, hostIp, hostPort: hostPort ?? nextPort++, ...(protocol ? { protocol } : {}) })),
       labels: spec.labels,
     };
     if (find(spec.name)) throw new Error(`fake runtime: name ${spec.name} taken`);

@@ -96,8 +96,8 @@ test('every problem is reported at once, each with its dotted path', (t) => {
   t.is(lines.length, 5);
 });
 
-test('a port given as a string is named as such', (t) => {
-  t.deepEqual(problems({ services: { q: { image: 'q', ports: { http: '6333' } } } }), ['services.q.ports.http: expected a port number 1-65535, got "6333"']);
+test('a port given as a string is a TCP port ("6333") or names its protocol ("53/udp"); other strings are named as such', (t) => {
+  t.deepEqual(problems({ services: { q: { image: 'q', ports: { http: 'http' } } } }), [`services.q.ports.http: expected a container port such as 6333, '53/udp' or { port: 53, protocol: 'udp' }, got "http"`]);
 });
 
 test('unknown keys in a service get "did you mean"', (t) => {

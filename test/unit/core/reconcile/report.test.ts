@@ -61,8 +61,8 @@ const QDRANT = { services: { qdrant: { image: 'q', ports: { http: 6333, grpc: 63
 test('portReports: no container yet → nulls, preferred still shown, no fallback', async (t) => {
   const service = await desiredOne(QDRANT, 'qdrant');
   t.deepEqual(portReports(service, undefined, local), [
-    { name: 'http', container: 6333, host: null, hostIp: null, preferred: 6333, fallback: false, url: null },
-    { name: 'grpc', container: 6334, host: null, hostIp: null, preferred: null, fallback: false, url: null },
+    { name: 'http', container: 6333, protocol: 'tcp', host: null, hostIp: null, preferred: 6333, fallback: false, url: null },
+    { name: 'grpc', container: 6334, protocol: 'tcp', host: null, hostIp: null, preferred: null, fallback: false, url: null },
   ]);
 });
 
@@ -70,8 +70,8 @@ test('portReports: got the preferred port → no fallback; got another → fallb
   const service = await desiredOne(QDRANT, 'qdrant');
   const onPreferred = observedFrom(service, { ports: [b('127.0.0.1', 6333), b('127.0.0.1', 41000, 6334)] });
   t.deepEqual(portReports(service, onPreferred, local), [
-    { name: 'http', container: 6333, host: 6333, hostIp: '127.0.0.1', preferred: 6333, fallback: false, url: 'http://127.0.0.1:6333' },
-    { name: 'grpc', container: 6334, host: 41000, hostIp: '127.0.0.1', preferred: null, fallback: false, url: 'http://127.0.0.1:41000' },
+    { name: 'http', container: 6333, protocol: 'tcp', host: 6333, hostIp: '127.0.0.1', preferred: 6333, fallback: false, url: 'http://127.0.0.1:6333' },
+    { name: 'grpc', container: 6334, protocol: 'tcp', host: 41000, hostIp: '127.0.0.1', preferred: null, fallback: false, url: 'http://127.0.0.1:41000' },
   ]);
   const elsewhere = observedFrom(service, { ports: [b('127.0.0.1', 32771), b('127.0.0.1', 41000, 6334)] });
   const [http] = portReports(service, elsewhere, local);

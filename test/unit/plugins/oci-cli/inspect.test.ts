@@ -131,7 +131,7 @@ test("podman's other state words map onto cidx's states", (t) => {
   t.is(stateOf('something-new'), 'unknown');
 });
 
-test('only TCP bindings with a real host port are kept', (t) => {
+test('TCP and UDP bindings with a real host port are kept, UDP marked as such; SCTP is not', (t) => {
   const json = JSON.stringify([
     {
       Id: 'x',
@@ -141,6 +141,7 @@ test('only TCP bindings with a real host port are kept', (t) => {
       NetworkSettings: {
         Ports: {
           '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+          '54/sctp': [{ HostIp: '127.0.0.1', HostPort: '5454' }],
           '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }, { HostIp: '127.0.0.1', HostPort: '' }, { HostIp: '127.0.0.1', HostPort: '0' }],
           '81/tcp': null,
           '82': [{ HostIp: '::1', HostPort: '8082' }],
@@ -150,6 +151,7 @@ test('only TCP bindings with a real host port are kept', (t) => {
   ]);
   const ports = [...parseInspect(json)[0]!.ports].sort((a, b) => a.container - b.container);
   t.deepEqual(ports, [
+    { container: 53, hostIp: '127.0.0.1', hostPort: 5353, protocol: 'udp' },
     { container: 80, hostIp: '127.0.0.1', hostPort: 8080 },
     { container: 82, hostIp: '::1', hostPort: 8082 },
   ]);

@@ -24,7 +24,7 @@ test('podman ps JSON decodes to observed containers with cidx labels, states and
   t.regex(byService.qdrant!.startedAt ?? '', /^\d{4}-\d\d-\d\dT/);
 });
 
-test('a port range expands into one binding per port; udp and unpublished ports are left out', (t) => {
+test('a port range expands into one binding per port; udp is kept and marked, unpublished ports are left out', (t) => {
   const [container] = parsePsJson(
     JSON.stringify([
       {
@@ -46,6 +46,7 @@ test('a port range expands into one binding per port; udp and unpublished ports 
     { container: 7000, hostIp: '', hostPort: 41000 },
     { container: 7001, hostIp: '', hostPort: 41001 },
     { container: 7002, hostIp: '', hostPort: 41002 },
+    { container: 53, hostIp: '127.0.0.1', hostPort: 5353, protocol: 'udp' },
   ]);
 });
 

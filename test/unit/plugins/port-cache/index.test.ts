@@ -154,7 +154,7 @@ test('reported saves published ports; a service that is down keeps what was reme
       { ...context, runtime: inertRuntime() },
     );
     t.deepEqual(await readCache(file), {
-      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', runtime: 'fake' }, grpc: { host: 32771, hostIp: '127.0.0.1', runtime: 'fake' } },
+      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', protocol: 'tcp', runtime: 'fake' }, grpc: { host: 32771, hostIp: '127.0.0.1', protocol: 'tcp', runtime: 'fake' } },
       ollama: { http: { host: 11434, hostIp: '127.0.0.1' } },
     });
   });
@@ -166,7 +166,7 @@ test('a report of some services (apply or up() of a subset) keeps the remembered
     await writeCache(file, context.project.root, { qdrant: { http: { host: 1, hostIp: '127.0.0.1' } }, worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } } });
     await hooks.afterReport.promise(report(context, [serviceReport('qdrant', [['http', 6333, 32770]])]), { ...context, runtime: inertRuntime() });
     t.deepEqual(await readCache(file), {
-      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', runtime: 'fake' } },
+      qdrant: { http: { host: 32770, hostIp: '127.0.0.1', protocol: 'tcp', runtime: 'fake' } },
       worker: { tcp: { host: 40100, hostIp: '127.0.0.1' } },
     });
   });
