@@ -7,9 +7,9 @@
  * Log lines (plugins' `context.logger`, see cli/session.ts, and the CLI's own
  * notes) go through the renderer too: on a terminal it wipes the live lines,
  * writes the log line and draws them again below it, so neither garbles the
- * other. Live lines are cut to the terminal's width: a line that wrapped
- * would take two rows, and moving up by one row per line would then redraw
- * over the wrong ones.
+ * other. Live lines are cut to the terminal's width (a long service name
+ * first): a line that wrapped would take two rows, and moving up by one row
+ * per line would then redraw over the wrong ones.
  */
 import { formatDuration } from '../schemas/duration.js';
 import { colorEnabled, styler, visibleLength } from './style.js';
@@ -79,7 +79,15 @@ interface Line {
   ended?: number;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
+export interface ProgressOptions {
+  /** Default: Date.now. */
+  now?: () => number;
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): Progress {
+  const { now = Date.now, env = process.env } = options;
   const lines = new Map<string, Line>();
   const elapsed = (line: Line) => formatDuration((line.ended ?? now()) - line.started);
   const track = (service: string, phase: string): Line => {
@@ -89,7 +97,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, now:
     lines.set(service, line);
     return line;
   };
-  if (!isLive(stream)) {
+  if (!isLive(stream, env)) {
     const plain: Progress = {
       update(service, phase) {
         const line = track(service, phase);
@@ -103,17 +111,21 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, now:
     };
     return (active = plain);
   }
-  const style = styler(stream);
-  const colour = colorEnabled(stream);
+  const colour = colorEnabled(stream, env);
+  const style = styler(stream, env);
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
   const render = () => {
-    const width = Math.max(...[...lines.keys()].map((name) => name.length));
     const columns = stream.columns && stream.columns > 10 ? stream.columns : 80;
+    const rows = [...lines].map(([service, line]) => ({ service, line, time: elapsed(line) }));
+    // A long service name gives way first, so phase and time stay in view; the whole line is cut as a last resort.
+    const tails = Math.max(...rows.map(({ line, time }) => line.phase.length + time.length + 4));
+    const width = Math.max(4, Math.min(Math.max(...rows.map(({ service }) => service.length)), columns - 3 - tails));
     let text = '';
-    for (const [service, line] of lines) {
+    for (const { service, line, time } of rows) {
+      const name = service.length > width ? `${service.slice(0, width - 1)}…` : service.padEnd(width);
       const phase = colour ? style(PHASE_STYLE[line.phase] ?? 'cyan', line.phase) : line.phase;
-      text += `\u001b[2K${truncate(`  ${service.padEnd(width)}  ${phase}  ${style('dim', elapsed(line))}`, columns - 1)}\n`;
+      text += `\u001b[2K${truncate(`  ${name}  ${phase}  ${style('dim', time)}`, columns - 1)}\n`;
     }
     return text;
   };

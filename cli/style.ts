@@ -8,8 +8,8 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-export function styler(stream: NodeJS.WriteStream) {
-  const enabled = colorEnabled(stream);
+export function styler(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env) {
+  const enabled = colorEnabled(stream, env);
   return (style: Style, text: string) => (enabled ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
 }
 
