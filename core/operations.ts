@@ -17,7 +17,7 @@ import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
 import type { Session } from './session.js';
-import { targetSession } from './targets.js';
+import { checkServiceNames, targetSession } from './targets.js';
 
 export interface ProjectPlan {
   desired: DesiredService[];
@@ -194,13 +194,7 @@ export interface ServiceLookup {
 
 /** One service's container and ports, with a single inspect call by name: the fast path of `cidx port`. */
 export async function lookupService(session: Session, name: string): Promise<ServiceLookup> {
-  // Own entries only: `cidx port constructor` must not find Object's.
-  if (!Object.hasOwn(session.config.services, name)) {
-    const known = Object.keys(session.config.services);
-    throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {
-      hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',
-    });
-  }
+  checkServiceNames(session, [name]); // own entries only: `cidx port constructor` must not find Object's
   const [service] = await desiredServices(session.hooks, session, [name]);
   if (!service) throw new CidxError('INTERNAL', `service ${name} vanished from the desired state`);
   // One inspect by name serves a running service. Anything else (stopped, or swapped half-way
