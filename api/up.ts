@@ -79,6 +79,8 @@ export async function up(options: UpOptions = {}): Promise<Stack> {
 export interface DownOptions extends ProjectOptions {
   /** Remove the project's named volumes too (deletes their data), like `cidx down --volumes`. Default: false. */
   volumes?: boolean;
+  /** Only these services' containers (and, with `volumes`, only their volumes), like `cidx down web`. Default: every service. */
+  services?: string[];
   /** Stops waiting for another cidx process's lock on the project. Default: none. */
   signal?: AbortSignal;
 }
@@ -86,5 +88,5 @@ export interface DownOptions extends ProjectOptions {
 /** `cidx down` for a project found as `up()` finds it: for a teardown that has no stack (its `up()` rejected). */
 export async function down(options: DownOptions = {}): Promise<DownResult> {
   const session = await apiSession(options, 'down', options.signal ?? new AbortController().signal);
-  return downProject(session, { volumes: options.volumes ?? false });
+  return downProject(session, { volumes: options.volumes ?? false, ...(options.services ? { services: options.services } : {}) });
 }
