@@ -108,3 +108,13 @@ test('required and optional arguments; -- ends the options', (t) => {
   t.regex(usageError(t, ['help', 'nope']).message, /unknown command "nope"/);
   t.deepEqual(run(['prune', 'a', 'b', 'c']).args, ['a', 'b', 'c']);
 });
+
+test('apply --wait-timeout takes a duration; --no-wait excludes it', async (t) => {
+  const { waitingOf } = await import('../../../cli/commands/apply.js');
+  const context = (argv: string[]) => ({ ...run(argv), signal: new AbortController().signal, log: () => undefined }) as unknown as Parameters<typeof waitingOf>[0];
+  t.deepEqual(waitingOf(context(['apply', '--wait-timeout', '2m'])), { timeoutMs: 120_000 });
+  t.deepEqual(waitingOf(context(['up', '--no-wait'])), { skip: true });
+  t.is(waitingOf(context(['apply'])), undefined);
+  t.regex(t.throws(() => waitingOf(context(['apply', '--wait-timeout', 'soon'])))!.message, /expects a duration such as 90s/);
+  t.regex(t.throws(() => waitingOf(context(['apply', '--no-wait', '--wait-timeout=1m'])))!.message, /exclude each other/);
+});
