@@ -40,50 +40,34 @@ function pruneReason(entry: PruneKeptEntry, runtime: string, me: { host: string;
 
 /** Every user-facing sentence of the CLI that is not an error, in one place so tests can check them. */
 export const messages = {
-  usage: `cidx — container-native service provisioning
+  /** `cidx --help`; the command list is generated from cli/commands/index.ts. */
+  usage: (commands: string) => `cidx — container-native service provisioning
 
-Usage: cidx <command> [options]
+Usage: cidx <command> [options]      cidx <command> --help for its options
 
 Commands:
-  apply                 create, start or recreate services to match the config; wait until healthy
-  plan                  show what apply would do, change nothing
-  status                show each service's state, health and ports
-  down                  remove the project's containers (volumes are kept)
-  prune [id…]           remove your containers of projects whose directory no longer exists
-  init                  write a commented cidx.config.ts (Qdrant, Ollama, a data cleaner)
-  port <svc> [port]     print host:port of a service's port, e.g. $(cidx port qdrant http)
-  env                   print every service's host, port and URL as variables
-  logs <svc>            show a service's logs (--follow, --tail N)
-  doctor                check runtimes, config and cache; suggest fixes
-  import [file]         write cidx.config.ts from a docker-compose.yml (--stdout prints it)
+${commands}
 
-Options:
+Options before the command:
   -c, --config <file>   config file (default: cidx.config.ts, searched upwards)
-      --runtime <name>  docker | podman | auto (default: config's runtime; env CIDX_RUNTIME)
-      --json            machine-readable output on stdout
-      --profile <name>  also run services with this profile; repeatable (env CIDX_PROFILES=a,b)
-      --volumes         with down, or prune naming projects: remove volumes too (deletes data)
-      --dry-run         with prune: list, remove nothing
-      --format <fmt>    with env: dotenv (default), shell or json
-      --force           with init, import: overwrite an existing config
-      --stdout          with import: print the config instead of writing it
-      --rerun <job>     with apply or plan: run a job again although it succeeded (repeatable)
+      --runtime <name>  docker | podman | auto (default: the config's runtime; env CIDX_RUNTIME)
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
-  -v, --version         show the version
+  -V, -v, --version     show the version (only here: after a command, -v is that command's)
 
 The engine is the one your docker/podman CLI uses: DOCKER_HOST, DOCKER_CONTEXT or
 \`docker context use\`; CONTAINER_HOST or CONTAINER_CONNECTION. On a remote engine,
 publish with \`bind: '0.0.0.0'\` to reach services from here (docs/remote-engines.md).
 
+Exit codes: 0 ok, 1 a service failed or is not healthy, 2 usage or config error, 130 interrupted.
 Progress goes to stderr; results go to stdout.`,
-  /** `cidx <command> --help`: what the command does and the options it reads. */
+  /** `cidx <command> --help`: what the command does; its usage line and options come from its declaration. */
   commandHelp: {
-    apply: `Usage: cidx apply [-c file] [--runtime name] [--rerun job]… [--profile name…] [--json]
-
-Creates what is missing, starts what stopped, recreates what drifted and leaves
+    apply: `Creates what is missing, starts what stopped, recreates what drifted and leaves
 the rest alone; waits until every service is healthy and prints its ports and
-URLs. Exits 0 only when every service is healthy, 1 when one is not, 2 for a
+URLs. Naming services applies only those and what they depend on: nothing
+else is touched (no container of another service is removed).
+Exits 0 only when every service is healthy, 1 when one is not, 2 for a
 usage or config error. Concurrent applies on one project take turns.
 
 A job (\`job: true\`) runs to completion before its dependants start; it runs
@@ -93,22 +77,21 @@ again only when its config or image changed, its last run failed, or
 A service with \`profiles\` runs only with --profile naming one of them (or
 CIDX_PROFILES=a,b); one left out is listed as excluded and its container, if
 an earlier apply made one, is left as it is (down removes it).`,
-    plan: `Usage: cidx plan [-c file] [--runtime name] [--rerun job]… [--profile name…] [--json]
-
-Prints what apply would do to each service (create, start, recreate, remove,
+    plan: `Prints what apply would do to each service (create, start, recreate, remove,
 keep) and why, and which services the active profiles leave out. Changes
-nothing. --json: { "steps": [{ "service", "op", "reason" }], "excluded": [{ "name", "profiles", "reason", "state" }] }.`,
-    status: `Usage: cidx status [-c file] [--runtime name] [--profile name…] [--json]
-
-Each service's state, health (one probe, no waiting) and ports. Changes nothing.`,
-    down: `Usage: cidx down [-c file] [--runtime name] [--profile name…] [--volumes] [--json]
-
-Removes the project's containers, those of services whose profile is not
-active included. Named volumes (your data) are kept unless
---volumes is given.`,
-    prune: `Usage: cidx prune [project-id…] [--runtime name] [--dry-run] [--volumes] [--json]
-
-Removes the cidx containers of projects whose directory no longer exists:
+nothing. Naming services plans only those and their dependencies.
+--json: { "steps": [{ "service", "op", "reason" }], "excluded": [{ "name", "profiles", "reason", "state" }] }.`,
+    status: `Each service's state, health (one probe, no waiting) and ports. Changes nothing.
+Naming services shows only those. --check exits 1 when a service shown is not
+healthy, 0 when all are.`,
+    down: `Removes the project's containers (those of services whose profile is not
+active included), or only those of the services named. Named
+volumes (your data) are kept unless --volumes (-v) is given; with services
+named, only their volumes are removed.`,
+    restart: `Stops and starts the existing containers of the services named (default: all),
+then waits until they are healthy. Creates nothing: a service without a
+container needs \`cidx apply\`. Exits 1 when a service is not healthy.`,
+    prune: `Removes the cidx containers of projects whose directory no longer exists:
 only those created on this machine by you, and only when the directory is
 provably gone (it does not exist while its parent can be read). Everything
 else is kept and listed with the reason: another user's or machine's
@@ -118,32 +101,22 @@ that cannot be read. Each project is removed under its lock.
 A directory that is gone may have moved, so volumes (your data) are deleted
 only with --volumes and the project named by id: cidx prune --volumes 1f01a063.
 Naming projects limits prune to them. --dry-run lists, removes nothing.`,
-    init: `Usage: cidx init [-c file] [--force]
-
-Writes a commented cidx.config.ts for Qdrant, Ollama and a data cleaner.
+    init: `Writes a commented cidx.config.ts for Qdrant, Ollama and a data cleaner.
 Refuses to overwrite an existing config unless --force is given.`,
-    port: `Usage: cidx port <service> [port-name|container-port[/udp]] [--runtime name] [--profile name…] [--json]
-
-Prints host:port (e.g. 127.0.0.1:41234) of a running service's port and
+    port: `Prints host:port (e.g. 127.0.0.1:41234) of a running service's port and
 nothing else, for $(cidx port qdrant http). Default: the service's first port.
 A number picks the TCP port; 53/udp the UDP one. --json adds protocol and url.`,
-    env: `Usage: cidx env [--format dotenv|shell|json] [--runtime name] [--profile name…]
-
-Prints CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL for every published port:
+    env: `Prints CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL for every published port:
 dotenv (default) for .env files, shell for eval "$(cidx env --format shell)",
 or json. A UDP port's URL is udp://host:port, never http://.`,
-    logs: `Usage: cidx logs <service> [--follow] [--tail N] [--runtime name]
-
-Shows a service's container logs, through the runtime's own logs command.`,
-    doctor: `Usage: cidx doctor [-c file] [--runtime name] [--json]
-
-Checks which runtimes are installed and answering (versions, rootless or not,
+    logs: `Shows the logs of the services named, or of every service, interleaved with a
+"service | " prefix per line (coloured on a terminal), through the runtime's
+own logs command.`,
+    doctor: `Checks which runtimes are installed and answering (versions, rootless or not,
 endpoint: the socket, host variable, Docker context or Podman connection the
 CLI uses), whether the config loads, and that the cache dir is writable.
 Exits 1 with a fix for each problem found.`,
-    import: `Usage: cidx import [compose-file] [-c out-file] [--stdout] [--force] [--json]
-
-Converts a Docker Compose file (default: compose.yaml, compose.yml,
+    import: `Converts a Docker Compose file (default: compose.yaml, compose.yml,
 docker-compose.yaml or docker-compose.yml here) into cidx.config.ts beside
 it: services, images, commands, env and env_file, volumes and bind mounts,
 ports (a fixed host port becomes a preferred port), depends_on, healthchecks,
@@ -153,10 +126,10 @@ the config instead. Each setting cidx cannot express (build:, network_mode,
 links, networks, …) is listed with the reason and left out.
 Exits 0 when everything converted, 1 when something was left out.
 --json: { "file", "written", "services": [...], "skipped": [{ "service", "key", "reason" }] }.`,
-    'setup-global-registry': `Usage: cidx setup-global-registry
-
-Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
+    'setup-global-registry': `Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
   } as Record<string, string>,
+  refuseComposeFile: 'cidx reads its config from -c/--config <file> (-f is compose\'s spelling; in cidx, -f is only `logs --follow`)',
+  refuseDetach: 'apply always leaves the services running in the background: drop -d',
   legacyRegistry:
     'cidx no longer uses a global port registry: the container runtime chooses free host ports and cidx discovers them. There is nothing to set up.',
   downDone: (containers: number, volumes: number, keptVolumes: boolean) =>

@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { errorRegistry } from '../../core/index.js';
-import { messages } from '../../cli/messages.js';
+import { COMMANDS } from '../../cli/commands/index.js';
+import { overview } from '../../cli/usage.js';
 import { REPO_ROOT } from './project.js';
 
 const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -77,16 +78,23 @@ test('the config reference gives each default the schema gives', async (t) => {
 });
 
 test('the CLI reference names every error code of the registry', (t) => {
-  const documented = [...section('CLI reference').matchAll(/`([A-Z][A-Z_]+)`/g)].map((match) => match[1]!);
+  const documented = [...docs['CLI reference']!.matchAll(/`([A-Z][A-Z_]+)`/g)].map((match) => match[1]!);
   for (const code of Object.keys(errorRegistry)) t.true(documented.includes(code), code);
 });
 
-test('the CLI reference documents every command of `cidx --help`', (t) => {
-  const commandsBlock = messages.usage.split('Commands:')[1]!.split('Options:')[0]!;
-  const commands = [...commandsBlock.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
-  t.true(commands.length >= 5);
-  const documented = rows(section('CLI reference')).map(([cell]) => cell!.replace(/^`|`$/g, '').split(' ')[0]!);
-  for (const command of [...commands, 'setup-global-registry']) t.true(documented.includes(command), command);
+test('docs/cli.md documents every command with each of its options', async (t) => {
+  const reference = await readFile(path.join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
+  const commandsBlock = overview().split('Commands:')[1]!.split('Options')[0]!;
+  const listed = [...commandsBlock.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
+  t.true(listed.length >= 5);
+  t.deepEqual(listed, Object.entries(COMMANDS).filter(([, spec]) => !spec.hidden).map(([name]) => name));
+  for (const name of listed) {
+    const start = reference.indexOf(`### \`cidx ${name}`);
+    t.true(start >= 0, `docs/cli.md has no "### \`cidx ${name}" section`);
+    const own = reference.slice(start, reference.indexOf('\n### ', start + 1) >>> 0);
+    const shared = new Set(['config', 'runtime', 'json', 'debug', 'help']);
+    for (const option of Object.keys(COMMANDS[name]!.options).filter((option) => !shared.has(option))) t.true(own.includes(`--${option}`), `${name} --${option}`);
+  }
 });
 
 test('the README opens with the two set-up commands', (t) => {

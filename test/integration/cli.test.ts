@@ -181,7 +181,7 @@ test('doctor with no runtime answering reports each one with a fix instead of st
 });
 
 test('every command has its own --help, exit 0', withProject, threeServicesConfig(), async (t, project) => {
-  for (const command of ['apply', 'plan', 'status', 'down', 'prune', 'init', 'port', 'env', 'logs', 'doctor', 'import']) {
+  for (const command of ['apply', 'plan', 'status', 'down', 'restart', 'prune', 'init', 'port', 'env', 'logs', 'doctor', 'import']) {
     const run = await project.cidx([command, '--help']);
     t.is(run.exitCode, 0, run.describe());
     t.regex(run.stdout, new RegExp(`^Usage: cidx ${command}\\b`), command);
