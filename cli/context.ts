@@ -13,6 +13,19 @@ export interface CliOptions {
   tail: string | undefined;
   follow: boolean;
   force: boolean;
+  // cli-verbs: exec, run, pull, config
+  /** exec -u: user in the container. */
+  user?: string | undefined;
+  /** exec -e K=V / -e K (the caller's value), repeatable. */
+  env?: string[] | undefined;
+  /** exec -w: working directory in the container. */
+  workdir?: string | undefined;
+  /** run --down: remove the containers once the command ends. */
+  down?: boolean;
+  /** apply/run --pull missing|always|never. */
+  pull?: string | undefined;
+  /** config --show-secrets. */
+  showSecrets?: boolean;
 }
 
 export interface CommandContext {

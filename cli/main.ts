@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import { messages } from './messages.js';
-import { OPTIONS } from './options.js';
+import { OPTIONS, valueOptionSpellings } from './options.js';
+import { splitTrailingCommand } from './trailing-command.js';
 import { styler } from './style.js';
 
 type Command = (context: CommandContext) => Promise<number>;
@@ -24,6 +25,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./commands/logs.js')).logs,
   init: async () => (await import('./commands/init.js')).init,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  exec: async () => (await import('./commands/exec.js')).exec,
+  run: async () => (await import('./commands/run.js')).run,
+  pull: async () => (await import('./commands/pull.js')).pull,
+  config: async () => (await import('./commands/config.js')).config,
+  completion: async () => (await import('./commands/completion.js')).completion,
   'setup-global-registry': async () => async () => {
     throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
   },
@@ -43,6 +49,8 @@ function parse(argv: string[]) {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Hidden, for shell completion: before parsing, since it is handed half-typed command lines.
+  if (argv[0] === '__complete') return (await import('./commands/complete.js')).complete(argv.slice(1));
   const debug = argv.includes('--debug') || process.env.CIDX_DEBUG === '1';
   const controller = new AbortController();
   let interrupts = 0;
@@ -58,12 +66,15 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { values, positionals } = parse(argv);
+    // exec and run end with another program's command line: cidx parses only what comes before it.
+    const split = splitTrailingCommand(argv, valueOptionSpellings());
+    const { values, positionals } = parse(split.own);
     if (values.version) {
       process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
       return ExitCode.ok;
     }
-    const [name, ...args] = positionals;
+    const [name, ...own] = positionals;
+    const args = [...own, ...split.trailing];
     const topic = name === 'help' ? args[0] : name;
     if (values.help || name === 'help') {
       // Own entries only: `cidx help constructor` is an unknown command, not Object's constructor.
@@ -94,6 +105,12 @@ export async function main(argv: string[]): Promise<number> {
         tail: values.tail,
         follow: values.follow,
         force: values.force,
+        user: values.user,
+        env: values.env,
+        workdir: values.workdir,
+        down: values.down,
+        pull: values.pull,
+        showSecrets: values['show-secrets'],
       },
       args,
       signal: controller.signal,

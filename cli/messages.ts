@@ -164,5 +164,9 @@ Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,
     };
   },
   pruneLive: (count: number) => `left alone: ${count} project${count === 1 ? '' : 's'} whose directory exists`,
+  // cli-verbs: run, pull
+  runNotStarted: (command: string) => `not running ${command}: the services did not all become healthy`,
+  pulled: (image: string, services: string[], seconds: string) => `pulled ${image} (${services.join(', ')}) in ${seconds}`,
+  nothingToPull: (count: number) => `nothing to pull: the engine has ${count === 1 ? 'the image' : `all ${count} images`}`,
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;

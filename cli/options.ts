@@ -14,6 +14,13 @@ export const OPTIONS = {
   tail: { type: 'string' },
   follow: { type: 'boolean', short: 'f', default: false },
   force: { type: 'boolean', default: false },
+  // cli-verbs: exec, run, pull, config (cli/commands/{exec,run,pull,config}.ts)
+  user: { type: 'string', short: 'u' },
+  env: { type: 'string', short: 'e', multiple: true },
+  workdir: { type: 'string', short: 'w' },
+  down: { type: 'boolean', default: false },
+  pull: { type: 'string' },
+  'show-secrets': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

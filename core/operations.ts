@@ -12,7 +12,8 @@ import { pruneProjects as prune, type PruneOptions, type PruneResult } from './p
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
-import { plan } from './reconcile/plan.js';
+import { plan, type Step } from './reconcile/plan.js';
+import { pullImages, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
@@ -42,6 +43,8 @@ async function observeAndPlan(session: Session): Promise<ProjectPlan> {
 export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
   /** Called when another cidx process holds the project's lock and this one waits. */
   onWait?: (pid: number | undefined) => void;
+  /** The pull phase (core/pull.ts): policy (default 'missing') and progress events. */
+  pull?: Omit<PullPhaseOptions, 'signal'>;
 }
 
 /**
@@ -54,6 +57,8 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
       await session.hooks.beforeApply.promise(session);
       const { desired, steps } = await planProject(session);
       const vetoed = applyVetoes(desired, steps);
+      // Before any container is touched: a missing image fails here, with everything running as it was.
+      await pullImages(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
       const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
       const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
       await session.hooks.afterReport.promise(report, session);
@@ -65,6 +70,12 @@ export async function applyProject(session: Session, options: ApplyOptions = {})
       throw error;
     }
   });
+}
+
+/** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */
+function imagesToPull(desired: DesiredService[], steps: Step[], policy: PullPolicy = 'missing'): Array<{ name: string; image: string }> {
+  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : step.op === 'create' || step.op === 'recreate').map((step) => step.service));
+  return desired.filter((service) => needed.has(service.name)).map((service) => ({ name: service.name, image: service.spec.image }));
 }
 
 async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait'], work: () => Promise<T>): Promise<T> {
