@@ -54,6 +54,11 @@ Commands:
   port <svc> [port]     print host:port of a service's port, e.g. $(cidx port qdrant http)
   env                   print every service's host, port and URL as variables
   logs <svc>            show a service's logs (--follow, --tail N)
+  exec <svc> <cmd…>     run a command in a service's container (-u user, -e K=V, -w dir)
+  run <cmd…>            apply, then run a command with the services' URLs in its env (--down)
+  pull [svc…]           pull the services' images, with progress
+  config                print the resolved config (--format json|ts, --show-secrets)
+  completion <shell>    print a completion script for bash, zsh or fish
   doctor                check runtimes, config and cache; suggest fixes
 
 Options:
@@ -64,6 +69,7 @@ Options:
       --dry-run         with prune: list, remove nothing
       --format <fmt>    with env: dotenv (default), shell or json
       --force           with init: overwrite an existing config
+      --pull <when>     with apply, run: missing (default), always or never
       --debug           show stack traces (env CIDX_DEBUG=1)
   -h, --help            show this help
   -v, --version         show the version
@@ -71,12 +77,15 @@ Options:
 Progress goes to stderr; results go to stdout.`,
   /** `cidx <command> --help`: what the command does and the options it reads. */
   commandHelp: {
-    apply: `Usage: cidx apply [-c file] [--runtime name] [--json]
+    apply: `Usage: cidx apply [-c file] [--runtime name] [--json] [--pull missing|always|never]
 
 Creates what is missing, starts what stopped, recreates what drifted and leaves
 the rest alone; waits until every service is healthy and prints its ports and
 URLs. Exits 0 only when every service is healthy, 1 when one is not, 2 for a
-usage or config error. Concurrent applies on one project take turns.`,
+usage or config error. Concurrent applies on one project take turns.
+Images are pulled first, as a phase of their own, before any container is
+touched: --pull missing (default) pulls what the engine lacks, always pulls
+every image the apply uses, never fails naming the service and image.`,
     plan: `Usage: cidx plan [-c file] [--runtime name] [--json]
 
 Prints what apply would do to each service (create, start, recreate, remove,
@@ -121,6 +130,42 @@ Shows a service's container logs, through the runtime's own logs command.`,
 Checks which runtimes are installed and answering (versions, rootless or not,
 endpoint), whether the config loads, and that the cache dir is writable.
 Exits 1 with a fix for each problem found.`,
+    // cli-verbs: exec, run, pull, config, completion
+    exec: `Usage: cidx exec [-u user] [-e K=V|-e K]… [-w dir] <service> [--] <command> [args…]
+
+Runs a command in the service's running container and exits with its exit
+code. Everything after the service is the command, options included
+(cidx exec qdrant ls -la). A terminal when stdin and stdout are one (an
+interactive shell works: cidx exec qdrant sh); none under CI or with pipes.
+-e K=V sets a variable (-e K passes yours); values never appear in the
+engine's command line. -u: user or uid[:gid]. -w: working directory.
+-i and -t are accepted as docker spells them; cidx decides both itself.`,
+    run: `Usage: cidx run [--down] [--pull missing|always|never] [--] <command> [args…]
+
+Applies (progress and report on stderr), then runs the command (directly,
+no shell) with every CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL that
+\`cidx env\` prints added to its environment, and exits with its code.
+When the apply fails the command does not run (exit 1). A signal sent to
+cidx goes on to the command. --down removes the project's containers
+afterwards (never volumes), even when the command fails or is interrupted.
+  cidx run --down -- npm test`,
+    pull: `Usage: cidx pull [service…] [--runtime name] [--json]
+
+Pulls the images of the named services (default: all), even those the
+engine has: the way to refresh a moving tag. Progress per image on stderr.
+apply pulls missing images itself, before it touches any container.`,
+    config: `Usage: cidx config [--format json|ts] [--show-secrets] [-c file]
+
+Prints the config as cidx resolved it, every default filled in: JSON
+(default) or a cidx.config.ts (--format ts). Env values and HTTP header
+values are shown as *** unless --show-secrets. Needs no container engine.`,
+    completion: `Usage: cidx completion bash|zsh|fish
+
+Prints a completion script: commands, options, and service and port names
+read from the config when you press Tab.
+  bash: eval "$(cidx completion bash)"     (in ~/.bashrc)
+  zsh:  eval "$(cidx completion zsh)"      (in ~/.zshrc, after compinit)
+  fish: cidx completion fish > ~/.config/fish/completions/cidx.fish`,
     'setup-global-registry': `Usage: cidx setup-global-registry
 
 Gone: cidx no longer keeps a global port registry. Nothing needs setting up.`,

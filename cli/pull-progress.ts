@@ -24,14 +24,15 @@ export interface PullState {
 
 export const newPullState = (): PullState => ({ layers: new Map() });
 
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const DOCKER_LINE = /^([0-9a-f]{12}): (.+)$/;
 const PODMAN_BLOB = /^Copying blob (?:sha256:)?([0-9a-f]{12})[0-9a-f]*(?:\.\.\.)?\s*(.*)$/;
 /** "12.3MB/31.4MB" (Docker) or "12.0MiB / 30.4MiB" (Podman), after the bar. */
-const BYTES = /([\d.]+)\s*([kKMGT]?i?B)\s*\/\s*([\d.]+)\s*([kKMGT]?i?B)/;
+const BYTES = /([\d.]+)\s*([kKMGT]?i?[Bb])\s*\/\s*([\d.]+)\s*([kKMGT]?i?[Bb])/;
 const DOCKER_DONE = /^(pull complete|already exists)/i;
 const PODMAN_DONE = /^(done|skipped|already exists)/i;
 
-const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+const UNITS: Record<string, number> = { B: 1, b: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
 
 function bytes(value: string, unit: string): number | undefined {
   const scale = UNITS[unit];
@@ -40,7 +41,8 @@ function bytes(value: string, unit: string): number | undefined {
 
 /** Folds one line of output into `state`; returns whether anything changed. */
 export function readPullLine(state: PullState, raw: string): boolean {
-  const line = raw.trim();
+  // On a terminal engines redraw with cursor movements; the text between them is the same.
+  const line = raw.replace(ANSI, '').trim();
   const docker = DOCKER_LINE.exec(line);
   const podman = docker ? undefined : PODMAN_BLOB.exec(line);
   const match = docker ?? podman;
