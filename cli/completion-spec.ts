@@ -1,39 +1,53 @@
 /**
- * What shell completion offers: each command's options and what its
- * positional arguments are (service names, a service's port names, a fixed
- * list). One table beside the parser's: when commands declare their own
- * options, this is the table to derive from them.
+ * What shell completion offers, read from the command declarations
+ * (cli/commands/index.ts): each command's options, and what its positional
+ * arguments are by their declared names (`service` → the config's service
+ * names, `port` → that service's port names, `shell` → bash, zsh, fish).
+ * Only the fixed option values are listed here.
  */
+import { COMMANDS, findCommand } from './commands/index.js';
+import { LEADING_OPTIONS, type OptionSpec } from './options.js';
 
-export type ArgKind = 'service' | 'services' | 'port' | 'command' | { values: readonly string[] };
+export type ArgKind = 'service' | 'services' | 'port' | 'command' | { values: readonly string[] } | undefined;
 
-export interface CommandCompletion {
-  options: readonly string[];
-  /** Positional arguments in order; the last `services` repeats. Default: none. */
-  args?: readonly ArgKind[];
+const spellings = (options: Record<string, OptionSpec>) =>
+  Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
+
+/** Every command name and alias, for the first word; hidden commands are not offered. */
+export function commandNames(): string[] {
+  return Object.entries(COMMANDS)
+    .filter(([, spec]) => !spec.hidden)
+    .flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])])
+    .concat('help');
 }
 
-/** Every command takes these. */
-export const GLOBAL_OPTIONS = ['--config', '-c', '--runtime', '--json', '--debug', '--help', '-h'] as const;
+/** The options a command takes (before a command: the leading ones, help and version). */
+export function optionSpellings(command: string | undefined): string[] {
+  const found = command === undefined ? undefined : findCommand(command);
+  if (!found) return [...spellings(LEADING_OPTIONS), '--help', '-h', '--version', '-V'];
+  return spellings(found.spec.options);
+}
 
-export const COMMAND_COMPLETION: Readonly<Record<string, CommandCompletion>> = {
-  apply: { options: ['--pull'], args: ['services'] },
-  plan: { options: [], args: ['services'] },
-  status: { options: [], args: ['services'] },
-  down: { options: ['--volumes'], args: ['services'] },
-  prune: { options: ['--dry-run', '--volumes'] },
-  init: { options: ['--force'] },
-  port: { options: [], args: ['service', 'port'] },
-  env: { options: ['--format'] },
-  logs: { options: ['--follow', '-f', '--tail'], args: ['services'] },
-  doctor: { options: [] },
-  exec: { options: ['--user', '-u', '--env', '-e', '--workdir', '-w'], args: ['service'] },
-  run: { options: ['--down', '--pull'] },
-  pull: { options: [], args: ['services'] },
-  config: { options: ['--format', '--show-secrets'] },
-  completion: { options: [], args: [{ values: ['bash', 'zsh', 'fish'] }] },
-  help: { options: [], args: ['command'] },
-};
+/** Whether `spelling` takes a value (its next word is not a positional), for `command` or before any. */
+export function takesValue(spelling: string, command: string | undefined): boolean {
+  const found = command === undefined ? undefined : findCommand(command);
+  const options = found ? found.spec.options : LEADING_OPTIONS;
+  return Object.entries(options).some(([name, option]) => option.type === 'string' && (spelling === `--${name}` || spelling === `-${option.short}`));
+}
+
+/** What the positional argument at `index` of `command` is; undefined: nothing to offer (a command line follows, or none is taken). */
+export function argKind(command: string, index: number): ArgKind {
+  if (command === 'help') return index === 0 ? 'command' : undefined;
+  const found = findCommand(command);
+  if (!found) return undefined;
+  const { args } = found.spec;
+  const arg = args[index] ?? (args.at(-1)?.variadic ? args.at(-1) : undefined);
+  if (!arg) return undefined;
+  if (arg.name === 'service') return arg.variadic ? 'services' : 'service';
+  if (arg.name === 'port') return 'port';
+  if (arg.name === 'shell') return { values: ['bash', 'zsh', 'fish'] };
+  return undefined;
+}
 
 /** Options whose value is a fixed list; `--format`'s depends on the command. */
 export function optionValues(option: string, command: string | undefined): readonly string[] | undefined {
@@ -43,11 +57,8 @@ export function optionValues(option: string, command: string | undefined): reado
     case '--pull':
       return ['missing', 'always', 'never'];
     case '--format':
-      return command === 'config' ? ['json', 'ts'] : ['dotenv', 'shell', 'json'];
+      return findCommand(command ?? '')?.name === 'config' ? ['json', 'ts'] : ['dotenv', 'shell', 'json'];
     default:
       return undefined;
   }
 }
-
-/** Options that take a value (its word is not a positional). */
-export const VALUE_OPTIONS = new Set(['--config', '-c', '--runtime', '--format', '--tail', '--pull', '--user', '-u', '--env', '-e', '--workdir', '-w']);

@@ -32,7 +32,7 @@ import { CidxError } from '../core/errors.js';
 import { IMPORT_HOOK } from '../core/import-module.js';
 import { pendingNow } from '../core/pending.js';
 import { isOwnCache, privateCacheDir, removeStaleFiles } from '../core/state-dirs.js';
-import { valueOptionSpellings } from './options.js';
+import { valueOptionSpellings } from './commands/index.js';
 
 const BUNDLE = fileURLToPath(new URL('../bundle/cidx.cjs', import.meta.url));
 /** Options that take a value: the word after them is not the command. Only the cache key depends on this. */

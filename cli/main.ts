@@ -1,55 +1,18 @@
 /**
  * The `cidx` command. Parses arguments, runs one command, and turns what it
  * throws into output and an exit code in one place: commands never exit.
- * Heavy modules are imported per command, so `--help` starts in milliseconds.
+ * Each command declares what it accepts (cli/commands/index.ts) and is
+ * imported only when it runs, so `--help` starts in milliseconds.
  */
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
-import type { CommandContext } from './context.js';
 import { messages } from './messages.js';
-import { OPTIONS, valueOptionSpellings } from './options.js';
-import { splitTrailingCommand } from './trailing-command.js';
+import { parseCommandLine } from './parse.js';
 import { styler } from './style.js';
-
-type Command = (context: CommandContext) => Promise<number>;
-
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  apply: async () => (await import('./commands/apply.js')).apply,
-  plan: async () => (await import('./commands/plan.js')).plan,
-  status: async () => (await import('./commands/status.js')).status,
-  down: async () => (await import('./commands/down.js')).down,
-  prune: async () => (await import('./commands/prune.js')).prune,
-  port: async () => (await import('./commands/port.js')).port,
-  env: async () => (await import('./commands/env.js')).env,
-  logs: async () => (await import('./commands/logs.js')).logs,
-  init: async () => (await import('./commands/init.js')).init,
-  doctor: async () => (await import('./commands/doctor.js')).doctor,
-  exec: async () => (await import('./commands/exec.js')).exec,
-  run: async () => (await import('./commands/run.js')).run,
-  pull: async () => (await import('./commands/pull.js')).pull,
-  config: async () => (await import('./commands/config.js')).config,
-  completion: async () => (await import('./commands/completion.js')).completion,
-  'setup-global-registry': async () => async () => {
-    throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
-  },
-};
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: OPTIONS,
-    });
-  } catch (error) {
-    throw new CidxError('USAGE', (error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
-}
+import { commandHelp, overview } from './usage.js';
 
 export async function main(argv: string[]): Promise<number> {
-  // Hidden, for shell completion: before parsing, since it is handed half-typed command lines.
+  // Hidden, for shell completion (cli-verbs): before parsing, since it is handed half-typed command lines.
   if (argv[0] === '__complete') return (await import('./commands/complete.js')).complete(argv.slice(1));
   const debug = argv.includes('--debug') || process.env.CIDX_DEBUG === '1';
   const controller = new AbortController();
@@ -66,55 +29,26 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    // exec and run end with another program's command line: cidx parses only what comes before it.
-    const split = splitTrailingCommand(argv, valueOptionSpellings());
-    const { values, positionals } = parse(split.own);
-    if (values.version) {
+    const line = parseCommandLine(argv);
+    if (line.kind === 'version') {
       process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
       return ExitCode.ok;
     }
-    const [name, ...own] = positionals;
-    const args = [...own, ...split.trailing];
-    const topic = name === 'help' ? args[0] : name;
-    if (values.help || name === 'help') {
-      // Own entries only: `cidx help constructor` is an unknown command, not Object's constructor.
-      const help = topic && Object.hasOwn(messages.commandHelp, topic) ? messages.commandHelp[topic] : undefined;
-      if (topic && !help) throw new CidxError('USAGE', `unknown command "${topic}"`);
-      process.stdout.write(`${help ?? messages.usage}\n`);
-      return ExitCode.ok;
+    if (line.kind === 'help' || line.kind === 'none') {
+      process.stdout.write(`${line.kind === 'help' && line.command ? commandHelp(line.command) : overview()}\n`);
+      return line.kind === 'none' ? ExitCode.usage : ExitCode.ok;
     }
-    if (!name) {
-      process.stdout.write(`${messages.usage}\n`);
-      return ExitCode.usage;
+    const runtime = line.options.runtime;
+    if (typeof runtime === 'string' && !/^[a-z][a-z0-9-]*$/.test(runtime)) {
+      throw new CidxError('USAGE', `--runtime expects docker, podman or auto, got "${runtime}"`);
     }
-    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!load) throw new CidxError('USAGE', `unknown command "${name}"`);
-    if (values.runtime && !/^[a-z][a-z0-9-]*$/.test(values.runtime)) {
-      throw new CidxError('USAGE', `--runtime expects docker, podman or auto, got "${values.runtime}"`);
-    }
-    const command = await load();
+    const command = await line.spec.load();
     return await command({
-      options: {
-        config: values.config,
-        runtime: values.runtime,
-        json: values.json,
-        volumes: values.volumes,
-        dryRun: values['dry-run'],
-        debug,
-        format: values.format,
-        tail: values.tail,
-        follow: values.follow,
-        force: values.force,
-        user: values.user,
-        env: values.env,
-        workdir: values.workdir,
-        down: values.down,
-        pull: values.pull,
-        showSecrets: values['show-secrets'],
-      },
-      args,
+      command: line.command,
+      options: { ...line.options, debug },
+      args: line.args,
       signal: controller.signal,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (text) => process.stderr.write(`${text}\n`),
     });
   } catch (error) {
     // Once interrupted, whatever failed afterwards failed because of the interruption: say so.

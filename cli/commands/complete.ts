@@ -7,7 +7,7 @@
  * config (no engine is asked); the config gets READ_BUDGET_MS to load.
  */
 import { ExitCode } from '../../core/errors.js';
-import { COMMAND_COMPLETION, GLOBAL_OPTIONS, optionValues, VALUE_OPTIONS, type ArgKind } from '../completion-spec.js';
+import { argKind, commandNames, optionSpellings, optionValues, takesValue } from '../completion-spec.js';
 
 /** A Tab that takes longer than this feels broken: offer what is known without the config. */
 const READ_BUDGET_MS = 1_500;
@@ -38,7 +38,7 @@ export async function candidatesFor(before: string[], current: string, services:
     const word = before[index]!;
     if (word === '--') return []; // a command line of another program (exec, run) follows
     if (word.startsWith('-')) {
-      if (VALUE_OPTIONS.has(word)) {
+      if (takesValue(word, command)) {
         if (word === '-c' || word === '--config') configFile = before[index + 1];
         index++;
       }
@@ -48,15 +48,12 @@ export async function candidatesFor(before: string[], current: string, services:
     else positionals.push(word);
   }
   const previous = before.at(-1);
-  if (previous !== undefined && VALUE_OPTIONS.has(previous)) return starts(optionValues(previous, command) ?? []);
-  const spec = command === undefined ? undefined : COMMAND_COMPLETION[command];
-  if (current.startsWith('-')) return starts(spec ? [...spec.options, ...GLOBAL_OPTIONS] : [...GLOBAL_OPTIONS, '--version', '-v']);
-  if (command === undefined) return starts(Object.keys(COMMAND_COMPLETION));
-  if (!spec?.args?.length) return [];
-  const last = spec.args.at(-1)!;
-  const kind: ArgKind | undefined = spec.args[positionals.length] ?? (last === 'services' ? last : undefined);
-  if (kind === undefined) return []; // exec: the container's command comes next
-  if (kind === 'command') return starts(Object.keys(COMMAND_COMPLETION).filter((name) => name !== 'help'));
+  if (previous !== undefined && previous.startsWith('-') && takesValue(previous, command)) return starts(optionValues(previous, command) ?? []);
+  if (current.startsWith('-')) return starts(optionSpellings(command));
+  if (command === undefined) return starts(commandNames());
+  const kind = argKind(command, positionals.length);
+  if (kind === undefined) return []; // exec after the service, run: the other program's command line
+  if (kind === 'command') return starts(commandNames());
   if (typeof kind === 'object') return starts(kind.values);
   const declared = await services(configFile);
   if (!declared) return [];

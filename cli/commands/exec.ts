@@ -16,7 +16,9 @@ import { cliSession } from '../session.js';
 const USAGE = 'usage: cidx exec [-u user] [-e K=V] [-w dir] <service> [--] <command> [args…]';
 
 export async function exec(context: CommandContext): Promise<number> {
-  const [serviceName, ...command] = context.args;
+  const [serviceName, ...rest] = context.args;
+  // `cidx exec qdrant -- sh`: the parser keeps everything after the service as written, `--` included.
+  const command = rest[0] === '--' ? rest.slice(1) : rest;
   if (!serviceName) throw new CidxError('USAGE', USAGE);
   if (command.length === 0) throw new CidxError('USAGE', `${USAGE}\nno command given for ${serviceName}`, { hint: `e.g. cidx exec ${serviceName} -- sh` });
   const env = execEnv(context.options.env ?? [], process.env);

@@ -14,7 +14,7 @@ export async function logs(context: CommandContext): Promise<number> {
     });
   const tail = context.options.tail === undefined ? undefined : Number(context.options.tail);
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new CidxError('USAGE', `--tail expects a number of lines, got "${context.options.tail}"`);
-  if (session.runtime.capabilities.streamLogs) return session.runtime.streamLogs!(container.id, { follow: context.options.follow, tail });
+  if (session.runtime.capabilities.streamLogs) return session.runtime.streamLogs!(container.id, { follow: context.options.follow === true, tail });
   process.stdout.write(await session.runtime.logs(container.id, tail ?? 100));
   return 0;
 }

@@ -8,7 +8,8 @@ import { cliSession } from '../session.js';
 /** `cidx prune [project-id…]`: see core/prune.ts for what is removed and what is kept. */
 export async function prune(context: CommandContext): Promise<number> {
   const session = await cliSession(context, 'prune', { allowMissingConfig: true });
-  const { dryRun, volumes } = context.options;
+  const dryRun = context.options.dryRun === true;
+  const volumes = context.options.volumes === true;
   const result = await pruneProjects(session, { dryRun, volumes, projects: context.args });
   if (context.options.json) {
     process.stdout.write(`${JSON.stringify({ runtime: session.runtime.name, dryRun, ...result }, null, 2)}\n`);

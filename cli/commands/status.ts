@@ -9,5 +9,7 @@ export async function status(context: CommandContext): Promise<number> {
   const report = await statusProject(session);
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, false)}\n`);
   for (const line of reportNotes(report)) context.log(line);
+  // --check, for scripts: 1 unless every service shown is healthy (a missing or stopped one is not).
+  if (context.options.check && report.services.some((service) => service.healthy !== true)) return ExitCode.failure;
   return ExitCode.ok;
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { errorRegistry } from '../../core/index.js';
-import { messages } from '../../cli/messages.js';
+import { overview } from '../../cli/usage.js';
 import { REPO_ROOT } from './project.js';
 
 const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -75,7 +75,7 @@ test('the CLI reference names every error code of the registry', (t) => {
 });
 
 test('the CLI reference documents every command of `cidx --help`', (t) => {
-  const commandsBlock = messages.usage.split('Commands:')[1]!.split('Options:')[0]!;
+  const commandsBlock = overview().split('Commands:')[1]!.split('Options')[0]!;
   const commands = [...commandsBlock.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
   t.true(commands.length >= 5);
   const documented = rows(section('CLI reference')).map(([cell]) => cell!.replace(/^`|`$/g, '').split(' ')[0]!);

@@ -20,9 +20,11 @@ const complete = (line: string, read: Read = services) => {
   return candidatesFor(words.slice(0, -1), words.at(-1)!, read);
 };
 
-test('commands, then each command\'s options, then option values', async (t) => {
-  t.deepEqual(await complete('p'), ['plan', 'prune', 'port', 'pull']);
-  t.deepEqual(await complete('exec --'), ['--user', '--env', '--workdir', '--config', '--runtime', '--json', '--debug', '--help']);
+test('commands (aliases too), then each command\'s declared options, then option values', async (t) => {
+  t.deepEqual((await complete('p')).sort(), ['plan', 'port', 'prune', 'ps', 'pull']);
+  t.deepEqual((await complete('exec --')).sort(), ['--config', '--debug', '--env', '--help', '--interactive', '--runtime', '--tty', '--user', '--workdir']);
+  t.deepEqual(await complete('run --d'), ['--debug', '--down']);
+  t.deepEqual(await complete('help ex'), ['exec']);
   t.deepEqual(await complete('apply --pull '), ['missing', 'always', 'never']);
   t.deepEqual(await complete('--runtime d'), ['docker']);
   t.deepEqual(await complete('config --format '), ['json', 'ts']);
@@ -33,7 +35,7 @@ test('commands, then each command\'s options, then option values', async (t) => 
 test('service names from the config; a service\'s port names after it; services not repeated', async (t) => {
   t.deepEqual(await complete('exec '), ['qdrant', 'ollama']);
   t.deepEqual(await complete('--runtime podman port qdrant '), ['http', 'grpc']);
-  t.deepEqual(await complete('logs qdrant '), ['ollama']);
+  t.deepEqual(await complete('pull qdrant '), ['ollama']);
   t.deepEqual(await complete('exec -u 1000 q'), ['qdrant']);
   t.deepEqual(await complete('exec qdrant '), [], 'then the container\'s command: nothing to offer');
   t.deepEqual(await complete('run -- '), []);
@@ -73,7 +75,7 @@ test('the bash script completes commands, options and names from the config in t
     t.deepEqual(await bashComplete(dir, 'cidx exec ', env), ['qdrant', 'data-cleaner']);
     t.deepEqual(await bashComplete(dir, 'cidx port qdrant g', env), ['grpc']);
     t.deepEqual(await bashComplete(dir, 'cidx apply --pu', env), ['--pull']);
-    t.deepEqual(await bashComplete(dir, 'cidx logs qdrant d', env), ['data-cleaner']);
+    t.deepEqual(await bashComplete(dir, 'cidx pull qdrant d', env), ['data-cleaner']);
     await writeFile(path.join(dir, 'cidx.config.ts'), 'throw new Error("broken config");\n');
     t.deepEqual(await bashComplete(dir, 'cidx exec ', env), [], 'a broken config: no names, and no error text in the command line');
   } finally {

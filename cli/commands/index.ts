@@ -1,0 +1,188 @@
+/**
+ * Every command, with what it accepts. Adding a command is one entry here
+ * (plus its module and its help prose in cli/messages.ts); the parser, the
+ * help text, the launcher and completion read this table. Modules are
+ * imported only when their command runs, so `cidx port` stays fast.
+ */
+import { CidxError } from '../../core/errors.js';
+import { messages } from '../messages.js';
+import { HELP_OPTIONS, JSON_OPTION, PROJECT_OPTIONS, type CommandSpec, type OptionSpec } from '../options.js';
+
+const project = { ...PROJECT_OPTIONS, ...JSON_OPTION, ...HELP_OPTIONS };
+/** apply and run: when to pull images (core/pull.ts). */
+const PULL_OPTION = {
+  pull: { type: 'string', value: 'when', description: 'missing (default): pull images the engine lacks; always; never (fail naming the image)' },
+} as const satisfies Record<string, OptionSpec>;
+const services = [{ name: 'service', variadic: true }];
+/** Until targeting lands: no service names accepted (an error, never ignored). */
+const noServices: CommandSpec['args'] = [];
+/** Compose's `-f file`: cidx's config flag is `-c`. */
+const composeFile = {
+  '-f': messages.refuseComposeFile,
+  '--file': messages.refuseComposeFile,
+};
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  apply: {
+    summary: 'create, start or recreate services to match the config; wait until healthy',
+    aliases: ['up'],
+    args: noServices,
+    options: { ...project, ...PULL_OPTION },
+    refuse: { ...composeFile, '-d': messages.refuseDetach, '--detach': messages.refuseDetach },
+    load: async () => (await import('./apply.js')).apply,
+  },
+  plan: {
+    summary: 'show what apply would do, change nothing',
+    args: noServices,
+    options: project,
+    refuse: composeFile,
+    load: async () => (await import('./plan.js')).plan,
+  },
+  status: {
+    summary: "show each service's state, health and ports",
+    aliases: ['ps'],
+    args: noServices,
+    options: { ...project, check: { type: 'boolean', description: 'exit 1 when a service shown is not healthy (for scripts)' } },
+    refuse: composeFile,
+    load: async () => (await import('./status.js')).status,
+  },
+  down: {
+    summary: 'remove containers (volumes are kept unless --volumes)',
+    args: noServices,
+    options: { ...project, volumes: { type: 'boolean', short: 'v', description: "remove the services' named volumes too (deletes data)" } },
+    refuse: composeFile,
+    load: async () => (await import('./down.js')).down,
+  },
+  logs: {
+    summary: "show a service's logs",
+    args: [{ name: 'service', required: true }],
+    options: {
+      ...PROJECT_OPTIONS,
+      ...HELP_OPTIONS,
+      follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },
+      tail: { type: 'string', value: 'n', description: 'only the last n lines of each service' },
+    },
+    load: async () => (await import('./logs.js')).logs,
+  },
+  port: {
+    summary: "print host:port of a service's port, e.g. $(cidx port qdrant http)",
+    args: [{ name: 'service', required: true }, { name: 'port' }],
+    options: project,
+    load: async () => (await import('./port.js')).port,
+  },
+  env: {
+    summary: "print every service's host, port and URL as variables",
+    args: [],
+    options: { ...project, format: { type: 'string', value: 'fmt', description: 'dotenv (default), shell or json' } },
+    load: async () => (await import('./env.js')).env,
+  },
+  init: {
+    summary: 'write a commented cidx.config.ts (Qdrant, Ollama, a data cleaner)',
+    args: [],
+    options: {
+      config: { ...PROJECT_OPTIONS.config, description: 'where to write it (default: ./cidx.config.ts)' },
+      force: { type: 'boolean', description: 'overwrite an existing config' },
+      ...JSON_OPTION,
+      ...HELP_OPTIONS,
+    },
+    load: async () => (await import('./init.js')).init,
+  },
+  prune: {
+    summary: 'remove your containers of projects whose directory no longer exists',
+    args: [{ name: 'project-id', variadic: true }],
+    options: {
+      runtime: PROJECT_OPTIONS.runtime,
+      'dry-run': { type: 'boolean', description: 'list what would be removed, remove nothing' },
+      volumes: { type: 'boolean', description: 'remove the volumes of the projects named too (deletes data)' },
+      ...JSON_OPTION,
+      ...HELP_OPTIONS,
+    },
+    load: async () => (await import('./prune.js')).prune,
+  },
+  doctor: {
+    summary: 'check runtimes, config and cache; suggest fixes',
+    args: [],
+    options: project,
+    load: async () => (await import('./doctor.js')).doctor,
+  },
+  // cli-verbs: exec, run, pull, config, completion (their modules hold the logic)
+  exec: {
+    summary: "run a command in a service's container, e.g. cidx exec qdrant sh",
+    // Verbatim from the command on: `cidx exec qdrant ls -la` passes -la to ls.
+    args: [{ name: 'service', required: true }, { name: 'command', required: true, verbatim: true }],
+    options: {
+      ...PROJECT_OPTIONS,
+      ...HELP_OPTIONS,
+      user: { type: 'string', short: 'u', value: 'user', description: 'user or uid[:gid] in the container' },
+      env: { type: 'string', short: 'e', value: 'K=V', multiple: true, description: "set a variable; -e K passes yours (values never reach the engine's command line)" },
+      workdir: { type: 'string', short: 'w', value: 'dir', description: 'working directory in the container' },
+      interactive: { type: 'boolean', short: 'i', description: "accepted as docker spells it: stdin is always passed" },
+      tty: { type: 'boolean', short: 't', description: 'accepted as docker spells it: a terminal when stdin and stdout are one (not under CI)' },
+    },
+    load: async () => (await import('./exec.js')).exec,
+  },
+  run: {
+    summary: "apply, then run a command with the services' URLs in its environment",
+    args: [{ name: 'command', required: true, verbatim: true }],
+    options: {
+      ...PROJECT_OPTIONS,
+      ...JSON_OPTION,
+      ...HELP_OPTIONS,
+      ...PULL_OPTION,
+      down: { type: 'boolean', description: "remove the project's containers afterwards (never volumes), even when the command fails" },
+    },
+    load: async () => (await import('./run.js')).run,
+  },
+  pull: {
+    summary: "pull the services' images, with progress",
+    args: services,
+    options: project,
+    load: async () => (await import('./pull.js')).pull,
+  },
+  config: {
+    summary: 'print the resolved config, secrets redacted',
+    args: [],
+    options: {
+      config: PROJECT_OPTIONS.config,
+      ...HELP_OPTIONS,
+      format: { type: 'string', value: 'fmt', description: 'json (default) or ts' },
+      'show-secrets': { type: 'boolean', description: 'print env and header values instead of ***' },
+    },
+    load: async () => (await import('./config.js')).config,
+  },
+  completion: {
+    summary: 'print a completion script for bash, zsh or fish',
+    args: [{ name: 'shell', required: true }],
+    options: HELP_OPTIONS,
+    load: async () => (await import('./completion.js')).completion,
+  },
+  'setup-global-registry': {
+    summary: 'gone: cidx keeps no global port registry',
+    args: [],
+    options: HELP_OPTIONS,
+    hidden: true,
+    load: async () => async () => {
+      throw new CidxError('LEGACY_COMMAND', messages.legacyRegistry);
+    },
+  },
+};
+
+/** The command a word names, by name or alias; own entries only (`cidx constructor` is unknown). */
+export function findCommand(word: string): { name: string; spec: CommandSpec } | undefined {
+  if (Object.hasOwn(COMMANDS, word)) return { name: word, spec: COMMANDS[word]! };
+  const found = Object.entries(COMMANDS).find(([, spec]) => spec.aliases?.includes(word));
+  return found && { name: found[0], spec: found[1] };
+}
+
+/** `--config`, `-c`, `--tail`, …: every spelling, of any command, of an option that takes a value. */
+export function valueOptionSpellings(): Set<string> {
+  const spellings = new Set<string>();
+  for (const spec of Object.values(COMMANDS)) {
+    for (const [name, option] of Object.entries<OptionSpec>(spec.options)) {
+      if (option.type !== 'string') continue;
+      spellings.add(`--${name}`);
+      if (option.short) spellings.add(`-${option.short}`);
+    }
+  }
+  return spellings;
+}
