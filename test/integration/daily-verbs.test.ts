@@ -23,6 +23,9 @@ const UNREACHABLE_IMAGE = 'nonexistent.invalid/cidx-none:1';
 /** Prints the CIDX_ variables it was given, then exits 7: the stand-in for `npm test`. */
 const REPORTER = ['-e', "for (const [k, v] of Object.entries(process.env)) if (k.startsWith('CIDX_WEB')) console.log(`${k}=${v}`); process.exit(7)"];
 
+/** Says when it is ready, then waits; exits 42 on SIGINT. Node, not sh: a shell cannot trap a signal ignored on entry. */
+const ON_INT = "process.on('SIGINT', () => { console.log('got INT'); process.exit(42); }); console.error('started'); setTimeout(() => {}, 60000);";
+
 /** The argv of every running `docker`/`podman` process whose argv names `word`. */
 async function engineArgvs(runtime: Runtime, word: string): Promise<string[][]> {
   const found: string[][] = [];
@@ -47,7 +50,7 @@ function underTerminal(project: TestProject, args: string[], env: Record<string,
 }
 
 for (const runtime of RUNTIMES) {
-  test(`${runtime}: run gives the command the services' variables and its exit code; exec runs in the container; run --down removes the containers`, withProject, { services: { web } }, async (t, project) => {
+  test(`${runtime}: run gives the command the services' variables and its exit code; run --down removes the containers when it fails or is interrupted`, withProject, { services: { web } }, async (t, project) => {
     // run applies (the image is present: --pull never passes, and no pull happens), then runs the command.
     const run = await project.cidx(['run', '--pull', 'never', '--runtime', runtime, '--', process.execPath, ...REPORTER]);
     t.is(run.exitCode, 7, run.describe());
@@ -60,6 +63,25 @@ for (const runtime of RUNTIMES) {
     const env = await project.cidx(['env', '--format', 'json', '--runtime', runtime]);
     t.deepEqual(env.json(), vars, 'the same variables `cidx env` prints');
 
+    // run --down, interrupted: the signal goes on to the command, cidx waits for it, exits with its code, then tears down.
+    const interrupted = project.spawn(['run', '--down', '--runtime', runtime, '--', process.execPath, '-e', ON_INT]);
+    await interrupted.stderrLine(/^started$/);
+    interrupted.kill('SIGINT');
+    const ended = await interrupted.result;
+    t.is(ended.exitCode, 42, ended.describe());
+    t.is(ended.stdout.trim(), 'got INT');
+    t.deepEqual(await projectContainers(runtime, project.id), [], 'torn down after the interrupted command');
+
+    // run --down: the command fails, the containers go anyway (volumes would stay: none here).
+    const down = await project.cidx(['run', '--down', '--runtime', runtime, 'sh', '-c', 'exit 9']);
+    t.is(down.exitCode, 9, down.describe());
+    t.regex(down.stderr, /removed 1 container/);
+    t.deepEqual(await projectContainers(runtime, project.id), [], 'no container left');
+  });
+
+  test(`${runtime}: exec runs in the container with -u, -w and -e, no value in the engine's argv, a TTY only on a terminal, and its exit code`, withProject, { services: { web } }, async (t, project) => {
+    const up = await project.cidx(['apply', '--runtime', runtime]);
+    t.is(up.exitCode, 0, up.describe());
     // exec: -u, -w, -e K=V, -e K (the caller's value), the command's options passed on, its exit code.
     const exec = await project.cidx(['exec', '-u', '1234', '-w', '/tmp', '-e', 'GIVEN=a b=c', '-e', 'FROM_CALLER', '--runtime', runtime, 'web', 'sh', '-c', 'id -u; pwd; echo "$GIVEN|$FROM_CALLER"; exit 3'], {
       env: { FROM_CALLER: 'caller value' },
@@ -90,12 +112,6 @@ for (const runtime of RUNTIMES) {
     t.is(finished.stdout.trim(), secret, `the value reached the command. ${finished.describe()}`);
     t.true(seen.length > 0, `an ${runtime} exec process was seen while it ran`);
     for (const argv of seen) t.false(argv.join(' ').includes(secret), argv.join(' '));
-
-    // run --down: the command fails, the containers go anyway (volumes would stay: none here).
-    const down = await project.cidx(['run', '--down', '--runtime', runtime, 'sh', '-c', 'exit 9']);
-    t.is(down.exitCode, 9, down.describe());
-    t.regex(down.stderr, /removed 1 container/);
-    t.deepEqual(await projectContainers(runtime, project.id), [], 'no container left');
   });
 
   test(`${runtime}: a pull that fails or is forbidden names the service and image and touches no container; run does not start its command then`, withProject, { services: { web } }, async (t, project) => {
