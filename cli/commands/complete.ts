@@ -9,8 +9,8 @@
 import { ExitCode } from '../../core/errors.js';
 import { argKind, commandNames, optionSpellings, optionValues, takesValue } from '../completion-spec.js';
 
-/** A Tab that takes longer than this feels broken: offer what is known without the config. */
-const READ_BUDGET_MS = 1_500;
+/** A Tab that takes longer than this feels broken: offer what is known without the config. CIDX_COMPLETE_TIMEOUT_MS for slow machines. */
+const READ_BUDGET_MS = Number(process.env.CIDX_COMPLETE_TIMEOUT_MS) > 0 ? Number(process.env.CIDX_COMPLETE_TIMEOUT_MS) : 1_500;
 
 type Services = Record<string, { ports: Record<string, number> }>;
 
