@@ -4,9 +4,9 @@
  * as the CLI; failures are the CLI's coded errors, thrown instead of printed.
  */
 import { CidxError, errorRegistry, isCidxError, type ErrorCode } from '../core/errors.js';
-import type { ObservedContainer, ProjectReport, ServiceReport } from '../core/model.js';
+import type { ProjectReport, ServiceReport } from '../core/model.js';
 import { applyProject, downProject, type DownResult } from '../core/operations.js';
-import type { Session } from '../core/session.js';
+import { targetSession } from '../core/targets.js';
 import { apiSession, type ProjectOptions } from './session.js';
 import { createStack, type Stack } from './stack.js';
 
@@ -59,7 +59,7 @@ export async function up(options: UpOptions = {}): Promise<Stack> {
   const signal = options.signal ?? new AbortController().signal;
   try {
     const session = await apiSession(options, 'apply', signal);
-    const report = await applyProject(options.services ? onlyServices(session, options.services) : session);
+    const report = await applyProject(targetSession(session, options.services ?? []));
     signal.throwIfAborted();
     const failed = report.services.filter((service) => service.action !== 'removed' && (service.error || service.healthy === false));
     if (failed.length) throw new ServiceFailedError(report, failed);
@@ -87,40 +87,4 @@ export interface DownOptions extends ProjectOptions {
 export async function down(options: DownOptions = {}): Promise<DownResult> {
   const session = await apiSession(options, 'down', options.signal ?? new AbortController().signal);
   return downProject(session, { volumes: options.volumes ?? false });
-}
-
-/**
- * The session narrowed to `wanted` and their dependencies. The apply plans
- * from the config's services and the containers it observes; it would remove
- * containers of services the config no longer declares, so the observation
- * is narrowed too: the other services' containers are neither seen nor touched.
- */
-function onlyServices(session: Session, wanted: string[]): Session {
-  const all = session.config.services;
-  const keep = new Set<string>();
-  const visit = (name: string) => {
-    if (keep.has(name)) return;
-    keep.add(name);
-    for (const dependency of all[name]?.dependsOn ?? []) visit(dependency);
-  };
-  for (const name of wanted) {
-    if (!all[name]) {
-      const known = Object.keys(all);
-      throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {
-        hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',
-      });
-    }
-    visit(name);
-  }
-  const services = Object.fromEntries(Object.entries(all).filter(([name]) => keep.has(name)));
-  const ownOnly = (containers: ObservedContainer[]) => containers.filter((container) => keep.has(container.service));
-  const runtime = new Proxy(session.runtime, {
-    get(target, key) {
-      if (key === 'listProject') return async (...args: Parameters<typeof target.listProject>) => ownOnly(await target.listProject(...args));
-      const value: unknown = Reflect.get(target, key, target);
-      // Bound to the runtime itself, so its methods work whatever they keep in private fields.
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { ...session, config: { ...session.config, services }, runtime };
 }

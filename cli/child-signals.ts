@@ -25,9 +25,3 @@ export async function whileChildRuns<T>(onSignal: Handler, work: () => Promise<T
     }
   }
 }
-
-/** `CI` set to anything but an empty string, `0` or `false`: the usual reading (CI=false is a local run). */
-export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.CI;
-  return value !== undefined && !['', '0', 'false'].includes(value.trim().toLowerCase());
-}

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { CidxError, ExitCode, isCidxError } from '../core/errors.js';
 import { messages } from './messages.js';
 import { parseCommandLine } from './parse.js';
+import { logLine } from './progress.js';
 import { styler } from './style.js';
 import { commandHelp, overview } from './usage.js';
 
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       options: { ...line.options, debug },
       args: line.args,
       signal: controller.signal,
-      log: (text) => process.stderr.write(`${text}\n`),
+      // Through the progress renderer: a note while apply draws must not garble its live lines.
+      log: logLine,
     });
   } catch (error) {
     // Once interrupted, whatever failed afterwards failed because of the interruption: say so.

@@ -5,13 +5,13 @@
  * image starts and one when it is done, never one per layer.
  */
 import type { PullEvents } from '../core/pull.js';
-import { isCI } from './child-signals.js';
-import type { Progress } from './progress.js';
+import { isLive, type Progress } from './progress.js';
 import { describePull, formatSeconds, newPullState, readPullLine, type PullState } from './pull-progress.js';
 
 const REDRAW_MS = 100;
 
-export function pullDisplay(progress: Progress, live = Boolean(process.stderr.isTTY) && !isCI()): PullEvents {
+/** `live`: whether `progress` redraws in place (the renderer's own rule). */
+export function pullDisplay(progress: Progress, live = isLive(process.stderr)): PullEvents {
   const states = new Map<string, PullState>();
   const drawnAt = new Map<string, number>();
   return {

@@ -1,5 +1,5 @@
 /** Terminal styling that respects NO_COLOR, FORCE_COLOR and non-TTY output. */
-const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22] } as const;
+const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], magenta: [35, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22] } as const;
 export type Style = keyof typeof CODES;
 
 export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -8,8 +8,8 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-export function styler(stream: NodeJS.WriteStream) {
-  const enabled = colorEnabled(stream);
+export function styler(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env) {
+  const enabled = colorEnabled(stream, env);
   return (style: Style, text: string) => (enabled ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
 }
 

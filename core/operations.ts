@@ -7,7 +7,7 @@ import { acquireLock } from './lock.js';
 import { requirePrivateCacheDir } from './state-dirs.js';
 import { CidxError } from './errors.js';
 import type { DesiredService, ObservedContainer, PortReport, ProjectReport, ServiceReport } from './model.js';
-import { containerName, networkName, volumePrefix } from './project.js';
+import { containerName, legacyVolumeName, networkName, volumeName, volumePrefix } from './project.js';
 import { pruneProjects as prune, type PruneOptions, type PruneResult } from './prune.js';
 import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
@@ -18,6 +18,7 @@ import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
 import type { Session } from './session.js';
+import { targetSession } from './targets.js';
 
 export interface ProjectPlan {
   desired: DesiredService[];
@@ -40,7 +41,7 @@ async function observeAndPlan(session: Session): Promise<ProjectPlan> {
   return { desired, observed, steps: plan(desired, observed) };
 }
 
-export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
+export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress' | 'waiting'> {
   /** Called when another cidx process holds the project's lock and this one waits. */
   onWait?: (pid: number | undefined) => void;
   /** The pull phase (core/pull.ts): policy (default 'missing') and progress events. */
@@ -52,24 +53,47 @@ export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress'> {
  * concurrent applies take turns; the later one then finds nothing to do.
  */
 export async function applyProject(session: Session, options: ApplyOptions = {}): Promise<ProjectReport> {
+  return withProjectLock(session, options.onWait, () => applyLocked(session, options));
+}
+
+/**
+ * Stops the services' containers and applies them again, which starts them
+ * and waits for health. Creates nothing: a service without a container is an
+ * error that says to apply it. One lock from the stop to the report.
+ */
+export async function restartProject(session: Session, options: ApplyOptions = {}): Promise<ProjectReport> {
   return withProjectLock(session, options.onWait, async () => {
-    try {
-      await session.hooks.beforeApply.promise(session);
-      const { desired, steps } = await planProject(session);
-      const vetoed = applyVetoes(desired, steps);
-      // Before any container is touched: a missing image fails here, with everything running as it was.
-      await pullImages(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
-      const executed = await executePlan({ ...session, onProgress: options.onProgress }, vetoed.desired, vetoed.steps);
-      const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
-      await session.hooks.afterReport.promise(report, session);
-      await session.hooks.afterApply.promise(report, session);
-      return report;
-    } catch (error) {
-      // Observers only: the apply's own error is what the caller gets, whatever a tap does.
-      await session.hooks.applyFailed.promise(error, session).catch(() => undefined);
-      throw error;
+    const { desired, observed } = await observeAndPlan(session);
+    const containers = desired.map((service) => ({ service, container: serviceContainer(service, observed) }));
+    const missing = containers.filter(({ container }) => !container).map(({ service }) => service.name);
+    if (missing.length) {
+      throw new CidxError('SERVICE_EXITED', `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no container to restart`, {
+        hint: `Run \`cidx apply ${missing.join(' ')}\` to create ${missing.length === 1 ? 'it' : 'them'}.`,
+      });
     }
+    for (const { service } of containers) options.onProgress?.(service.name, 'stopping');
+    await session.runtime.stop(containers.map(({ container }) => container!.id));
+    return applyLocked(session, options);
   });
+}
+
+async function applyLocked(session: Session, options: ApplyOptions): Promise<ProjectReport> {
+  try {
+    await session.hooks.beforeApply.promise(session);
+    const { desired, steps } = await planProject(session);
+    const vetoed = applyVetoes(desired, steps);
+    // Before any container is touched: a missing image fails here, with everything running as it was.
+    await pullImages(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
+    const executed = await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
+    const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
+    await session.hooks.afterReport.promise(report, session);
+    await session.hooks.afterApply.promise(report, session);
+    return report;
+  } catch (error) {
+    // Observers only: the apply's own error is what the caller gets, whatever a tap does.
+    await session.hooks.applyFailed.promise(error, session).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */
@@ -115,24 +139,54 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
 
 export type { DownResult };
 
-/** Removes the project's containers; volumes only when asked. */
-export async function downProject(session: Session, options: { volumes?: boolean; onWait?: ApplyOptions['onWait'] } = {}): Promise<DownResult> {
-  return withProjectLock(session, options.onWait, () => removeProject(session, options.volumes ?? false));
+export interface DownOptions {
+  /** Remove named volumes too (deletes data). Default: false. */
+  volumes?: boolean;
+  /** Only these services' containers (and, with `volumes`, their volumes); the network stays. Default: every service. */
+  services?: string[];
+  onWait?: ApplyOptions['onWait'];
 }
 
-async function removeProject(session: Session, withVolumes: boolean): Promise<DownResult> {
+/** Removes the project's containers, or only the services named; volumes only when asked. */
+export async function downProject(session: Session, options: DownOptions = {}): Promise<DownResult> {
+  const services = options.services ?? [];
+  const narrowed = targetSession(session, services, { withDependencies: false });
+  const ownVolume = services.length ? ownVolumeOf(session, new Set(narrowed.targets)) : () => true;
+  return withProjectLock(session, options.onWait, () => removeProject(narrowed, options.volumes ?? false, ownVolume));
+}
+
+async function removeProject(session: Session, withVolumes: boolean, ownVolume: (name: string) => boolean): Promise<DownResult> {
   await session.hooks.beforeDown.promise(session);
   const containers = await session.runtime.listProject(session.project.id);
   if (containers.length) await session.runtime.remove(containers.map((container) => container.id));
-  if (session.runtime.capabilities.networks) await session.runtime.removeNetwork!(networkName(session.project));
+  // The network serves the services left running when only some were named.
+  if (session.runtime.capabilities.networks && !session.targets) await session.runtime.removeNetwork!(networkName(session.project));
   let volumes: string[] = [];
   if (withVolumes) {
     volumes = await session.runtime.listVolumes(volumePrefix(session.project));
+    volumes = volumes.filter(ownVolume);
     if (volumes.length) await session.runtime.removeVolumes(volumes);
   }
   const result = { containers: containers.map((container) => container.name), volumes };
   await session.hooks.afterDown.promise(result, session);
   return result;
+}
+
+/**
+ * With services named, only their volumes: the names the config gives their
+ * volumes, current or legacy, and a legacy name only when no other service's
+ * volume could have it too (see project.ts: `-` occurs in both names).
+ */
+function ownVolumeOf(session: Session, targets: Set<string>): (name: string) => boolean {
+  const services = Object.entries(session.config.services);
+  const names = (mine: boolean, legacy: boolean) =>
+    services
+      .filter(([name]) => targets.has(name) === mine)
+      .flatMap(([service, config]) => Object.keys(config.volumes ?? {}).map((volume) => (legacy ? legacyVolumeName : volumeName)(session.project, service, volume)));
+  const own = new Set(names(true, false));
+  const legacy = new Set(names(true, true));
+  const others = new Set(names(false, true));
+  return (name) => own.has(name) || (legacy.has(name) && !others.has(name));
 }
 
 /**

@@ -91,8 +91,13 @@ export interface ContainerRuntime {
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** The runtime's own HEALTHCHECK status, if the image defines one and the runtime runs it. */
   healthStatus(id: string): Promise<'healthy' | 'unhealthy' | 'starting' | undefined>;
-  /** With `capabilities.streamLogs`: streams a container's logs to this process's stdout/stderr (`cidx logs`); resolves with the CLI's exit code. */
-  streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
+  /**
+   * With `capabilities.streamLogs`: streams a container's logs (`cidx logs`),
+   * to this process's stdout/stderr, or line by line to `onLine` (stdout and
+   * stderr alike) so several containers' lines can be interleaved with a
+   * prefix. Resolves with the CLI's exit code once the stream ends.
+   */
+  streamLogs?(id: string, options: StreamLogsOptions): Promise<number>;
   /** With `capabilities.describe`: facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
   /**
@@ -143,6 +148,21 @@ export interface RuntimeCapabilities {
   readonly interactiveExec?: boolean;
   /** `hasImage` and `pullImage`: apply pulls missing images as a phase of its own, `cidx pull` works. Absent means false: `run`/`create` pull implicitly. */
   readonly pull?: boolean;
+}
+
+export interface StreamLogsOptions {
+  /** Keep streaming new lines until the container stops or `signal` aborts. */
+  follow: boolean;
+  /** Only the last n lines. Default: all. */
+  tail: number | undefined;
+  /** Only lines since a time (RFC 3339 or Unix seconds) or for a duration ('10m'), as the engine's `--since` takes it. Default: all. */
+  since?: string;
+  /** Each line with the engine's timestamp in front. Default: false. */
+  timestamps?: boolean;
+  /** Each line (without its newline), instead of passing the output through. Default: passed through. */
+  onLine?: (line: string) => void;
+  /** Ends the stream (Ctrl-C). Default: none. */
+  signal?: AbortSignal;
 }
 
 export interface ExecOptions {

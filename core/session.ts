@@ -51,6 +51,8 @@ export interface ProjectSession extends ProjectContext {
 
 export interface Session extends ProjectSession {
   runtime: ContainerRuntime;
+  /** The services named on the command line (with their dependencies, for apply); absent: the whole project. See core/targets.ts. */
+  targets?: string[];
 }
 
 /** The runtime asked for: `--runtime`, else CIDX_RUNTIME, else the config's `runtime`. */

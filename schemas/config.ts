@@ -39,6 +39,49 @@ const describeInput = (input: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
+/** What zod calls a kind of value, as a person would: 'record' → 'an object'. */
+const KINDS: Record<string, string> = {
+  record: 'an object',
+  object: 'an object',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  function: 'a function',
+};
+
+/**
+ * The fallback for every issue the schema gives no message of its own, so
+ * zod's wording ("Invalid input: expected record, received array") never
+ * reaches a user. Pass it to `safeParse(input, { error: configErrorMap })`:
+ * schema-level messages still win. Values are described by kind or shortened
+ * (describeInput), never dumped.
+ */
+export function configErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
+  const got = 'input' in issue ? `, got ${describeInput(issue.input)}` : '';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${KINDS[issue.expected] ?? issue.expected}${got}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((value) => JSON.stringify(value)).join(' or ')}${got}`;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'expected a non-empty string' : `expected at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `expected at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+      return `expected ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}${got}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `expected at most ${issue.maximum} characters`;
+      if (issue.origin === 'array') return `expected at most ${issue.maximum} items`;
+      return `expected ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}${got}`;
+    case 'invalid_format':
+      return `expected ${issue.format === 'regex' ? 'a value of the documented form' : `a valid ${issue.format}`}${got}`;
+    case 'invalid_union':
+      return `expected one of the documented forms${got}`;
+    default:
+      return undefined;
+  }
+}
+
 export const portNumber = z
   .number({ error: (issue) => `expected a port number 1-65535, got ${describeInput(issue.input)}` })
   .int({ error: (issue) => `expected a whole port number 1-65535, got ${issue.input}` })
@@ -157,12 +200,21 @@ export const serviceSchema = z.strictObject({
   env: z
     .record(
       z.string().regex(/^[^=\0]+$/, { error: 'expected a variable name without "=" or NUL bytes' }),
-      z.union([
-        // No process environment can hold a NUL byte. Never echo the value: env values may be secrets.
-        z.string().refine((value) => !value.includes('\0'), { error: 'the value contains a NUL byte, which no environment can hold (the value is not shown)' }),
-        z.number(),
-        z.boolean(),
-      ]),
+      z.union(
+        [
+          // No process environment can hold a NUL byte. Never echo the value: env values may be secrets.
+          z.string().refine((value) => !value.includes('\0'), { error: 'the value contains a NUL byte, which no environment can hold (the value is not shown)' }),
+          z.number(),
+          z.boolean(),
+        ],
+        { error: 'expected a string, number or boolean (the value is not shown)' },
+      ),
+      {
+        error: (issue) =>
+          Array.isArray(issue.input)
+            ? 'expected an object of variable name → value, e.g. { LOG_LEVEL: "debug" }; got a compose-style list: write ["KEY=value"] as { KEY: "value" }'
+            : `expected an object of variable name → value, e.g. { LOG_LEVEL: "debug" }, got ${describeInput(issue.input)}`,
+      },
     )
     .transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])))
     .default({}).describe('Environment variables. Default: none.'),

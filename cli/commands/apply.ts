@@ -1,5 +1,8 @@
+/** `cidx apply [service…]`: converge the project, or only the services named and what they depend on. */
 import { CidxError, ExitCode } from '../../core/errors.js';
-import { applyProject } from '../../core/operations.js';
+import { applyProject, type ApplyOptions } from '../../core/operations.js';
+import { targetSession } from '../../core/targets.js';
+import { parseDuration } from '../../schemas/duration.js';
 import { PULL_POLICIES, type PullPolicy } from '../../core/pull.js';
 import type { CommandContext } from '../context.js';
 import { messages } from '../messages.js';
@@ -13,16 +16,21 @@ export async function apply(context: CommandContext): Promise<number> {
   return applyAndReport(context, process.stdout);
 }
 
-/** Apply, its report written to `out`: stdout for `apply`, stderr for `run` (whose stdout is the command's). */
-export async function applyAndReport(context: CommandContext, out: NodeJS.WritableStream, opened?: Session): Promise<number> {
+/**
+ * Apply, its report written to `out`: stdout for `apply`, stderr for `run` (whose stdout is the command's).
+ * `targets`: the services named (`run` names none: its arguments are the command).
+ */
+export async function applyAndReport(context: CommandContext, out: NodeJS.WritableStream, opened?: Session, targets = context.args): Promise<number> {
   const policy = pullPolicy(context.options.pull);
-  const session = opened ?? (await cliSession(context, 'apply'));
+  const waiting = waitingOf(context);
+  const session = targetSession(opened ?? (await cliSession(context, 'apply')), targets);
   const progress = createProgress();
   const report = await applyProject(session, {
     onProgress: (service, phase) => progress.update(service, phase),
     onWait: (pid) => context.log(messages.waitingForLock(pid)),
+    waiting,
     pull: { policy, ...pullDisplay(progress) },
-  });
+  }).finally(() => progress.done());
   context.signal.throwIfAborted();
   out.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);
@@ -41,4 +49,17 @@ export function pullPolicy(value: string | undefined): PullPolicy {
   if (value === undefined) return 'missing';
   if ((PULL_POLICIES as readonly string[]).includes(value)) return value as PullPolicy;
   throw new CidxError('USAGE', `--pull expects ${PULL_POLICIES.join(', ')}, got "${value}"`);
+}
+
+/** `--no-wait` and `--wait-timeout 2m`, checked before anything is loaded. */
+export function waitingOf(context: CommandContext): ApplyOptions['waiting'] {
+  const { noWait, waitTimeout } = context.options;
+  if (noWait && waitTimeout !== undefined) throw new CidxError('USAGE', '--no-wait and --wait-timeout exclude each other', { hint: 'Pass one of them.' });
+  if (noWait) return { skip: true };
+  if (waitTimeout === undefined) return undefined;
+  const timeoutMs = parseDuration(waitTimeout);
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new CidxError('USAGE', `--wait-timeout expects a duration such as 90s, 2m or 500ms, got "${waitTimeout}"`);
+  }
+  return { timeoutMs };
 }

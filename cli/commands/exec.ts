@@ -9,7 +9,8 @@
  */
 import { CidxError } from '../../core/errors.js';
 import { lookupService } from '../../core/operations.js';
-import { isCI, whileChildRuns } from '../child-signals.js';
+import { whileChildRuns } from '../child-signals.js';
+import { isCI } from '../progress.js';
 import type { CommandContext } from '../context.js';
 import { cliSession } from '../session.js';
 

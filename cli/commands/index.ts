@@ -14,8 +14,6 @@ const PULL_OPTION = {
   pull: { type: 'string', value: 'when', description: 'missing (default): pull images the engine lacks; always; never (fail naming the image)' },
 } as const satisfies Record<string, OptionSpec>;
 const services = [{ name: 'service', variadic: true }];
-/** Until targeting lands: no service names accepted (an error, never ignored). */
-const noServices: CommandSpec['args'] = [];
 /** Compose's `-f file`: cidx's config flag is `-c`. */
 const composeFile = {
   '-f': messages.refuseComposeFile,
@@ -26,14 +24,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
   apply: {
     summary: 'create, start or recreate services to match the config; wait until healthy',
     aliases: ['up'],
-    args: noServices,
-    options: { ...project, ...PULL_OPTION },
+    args: services,
+    options: {
+      ...project,
+      ...PULL_OPTION,
+      'wait-timeout': { type: 'string', value: 'duration', description: "wait at most this long for each service's health (e.g. 90s, 2m), instead of its own timeout" },
+      'no-wait': { type: 'boolean', description: 'return once the containers run; health is not checked' },
+    },
     refuse: { ...composeFile, '-d': messages.refuseDetach, '--detach': messages.refuseDetach },
     load: async () => (await import('./apply.js')).apply,
   },
   plan: {
     summary: 'show what apply would do, change nothing',
-    args: noServices,
+    args: services,
     options: project,
     refuse: composeFile,
     load: async () => (await import('./plan.js')).plan,
@@ -41,26 +44,35 @@ export const COMMANDS: Record<string, CommandSpec> = {
   status: {
     summary: "show each service's state, health and ports",
     aliases: ['ps'],
-    args: noServices,
+    args: services,
     options: { ...project, check: { type: 'boolean', description: 'exit 1 when a service shown is not healthy (for scripts)' } },
     refuse: composeFile,
     load: async () => (await import('./status.js')).status,
   },
   down: {
     summary: 'remove containers (volumes are kept unless --volumes)',
-    args: noServices,
+    args: services,
     options: { ...project, volumes: { type: 'boolean', short: 'v', description: "remove the services' named volumes too (deletes data)" } },
     refuse: composeFile,
     load: async () => (await import('./down.js')).down,
   },
+  restart: {
+    summary: "stop and start services' existing containers, wait until healthy",
+    args: services,
+    options: project,
+    refuse: composeFile,
+    load: async () => (await import('./restart.js')).restart,
+  },
   logs: {
-    summary: "show a service's logs",
-    args: [{ name: 'service', required: true }],
+    summary: "show services' logs, all services by default",
+    args: services,
     options: {
       ...PROJECT_OPTIONS,
       ...HELP_OPTIONS,
       follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C' },
       tail: { type: 'string', value: 'n', description: 'only the last n lines of each service' },
+      since: { type: 'string', value: 'time', description: 'only lines since a time (2026-01-02T15:04:05) or for a duration (10m)' },
+      timestamps: { type: 'boolean', short: 't', description: 'prefix each line with its time' },
     },
     load: async () => (await import('./logs.js')).logs,
   },

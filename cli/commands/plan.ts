@@ -1,13 +1,15 @@
 import { ExitCode } from '../../core/errors.js';
 import { planProject } from '../../core/operations.js';
 import { describeVeto } from '../../core/plan-review.js';
+import { targetSession } from '../../core/targets.js';
 import type { CommandContext } from '../context.js';
 import { renderPlan } from '../report.js';
 import { cliSession } from '../session.js';
 import { styler } from '../style.js';
 
+/** `cidx plan [service…]`: what apply (of the same services) would do; changes nothing. */
 export async function plan(context: CommandContext): Promise<number> {
-  const session = await cliSession(context, 'plan');
+  const session = targetSession(await cliSession(context, 'plan'), context.args);
   const { steps } = await planProject(session);
   const json = {
     steps: steps.map(({ service, op, reason, veto }) => ({ service, op, reason, ...(veto ? { veto: { reason: veto.reason, by: veto.by ?? 'a plugin' } } : {}) })),

@@ -44,7 +44,7 @@ export async function run(context: CommandContext): Promise<number> {
 
 async function applyThenRun(context: CommandContext, command: string[]): Promise<number> {
   const session = await cliSession(context, 'run');
-  const applied = await applyAndReport(context, process.stderr, session);
+  const applied = await applyAndReport(context, process.stderr, session, []);
   if (applied !== ExitCode.ok) {
     context.log(messages.runNotStarted(command[0]!));
     return applied;

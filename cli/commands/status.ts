@@ -1,11 +1,13 @@
+/** `cidx status [service…] [--check]`: state, one health probe and ports; changes nothing. */
 import { ExitCode } from '../../core/errors.js';
 import { statusProject } from '../../core/operations.js';
+import { targetSession } from '../../core/targets.js';
 import type { CommandContext } from '../context.js';
 import { renderReport, reportNotes } from '../report.js';
 import { cliSession } from '../session.js';
 
 export async function status(context: CommandContext): Promise<number> {
-  const session = await cliSession(context, 'status');
+  const session = targetSession(await cliSession(context, 'status'), context.args, { withDependencies: false });
   const report = await statusProject(session);
   process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, false)}\n`);
   for (const line of reportNotes(report)) context.log(line);

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import type { CidxConfig } from '../../schemas/config.js';
+import { errorLocation, fileFrame, syntaxMessage } from './code-frame.js';
 import { CidxError, isCidxError } from '../errors.js';
 import type { ProjectIdentity } from '../model.js';
 import { whilePending } from '../pending.js';
@@ -158,8 +159,16 @@ function isBlank(file: string): boolean {
   }
 }
 
+/**
+ * A config that does not parse or throws while it runs: the user's file,
+ * line and column and a code frame, never the cache's path or the loader's.
+ */
 function loadError(file: string, error: unknown): CidxError {
-  return new CidxError('CONFIG_LOAD', `could not load the config (${file}): ${firstLine(error)}`, { cause: error });
+  const found = errorLocation(error, file);
+  if (!found) return new CidxError('CONFIG_LOAD', `could not load the config (${file}): ${firstLine(error)}`, { cause: error });
+  const where = `${file}:${found.location.line}:${found.location.column}`;
+  const message = found.syntax ? `syntax error in ${where}: ${syntaxMessage(error as Error)}` : `the config threw at ${where}: ${firstLine(error)}`;
+  return new CidxError('CONFIG_LOAD', message, { cause: error, details: fileFrame(file, found.location) });
 }
 
 function firstLine(error: unknown): string {

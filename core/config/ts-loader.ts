@@ -106,7 +106,9 @@ export function isLocationFree(code: string): boolean {
 export async function loadTsConfig(filepath: string, content: string): Promise<unknown> {
   const stripped = await cachedStrip(filepath, content);
   const code = rewriteImports(stripped, filepath);
-  if (isLocationFree(code)) return (await importModule(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)).default;
+  // sourceURL: a stack through the config names the user's file and line, not a data: URL.
+  const named = `${code}\n//# sourceURL=${pathToFileURL(filepath).href}\n`;
+  if (isLocationFree(code)) return (await importModule(`data:text/javascript;base64,${Buffer.from(named).toString('base64')}`)).default;
   return importServed(filepath, code);
 }
 

@@ -3,7 +3,7 @@
  * loading so the CLI imports zod only when the validated-config cache misses.
  */
 import path from 'node:path';
-import { configSchema, dependencyProblems } from '../../schemas/config.js';
+import { configErrorMap, configSchema, dependencyProblems } from '../../schemas/config.js';
 import { CidxError } from '../errors.js';
 import { projectIdentity } from '../project.js';
 import { formatIssues, formatPath } from './format-issues.js';
@@ -17,7 +17,7 @@ export { unwrapDefault };
 export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
   const unwrapped = unwrapDefault(raw);
   const { config: stripped, warnings } = stripLegacySettings(unwrapped);
-  const result = configSchema.safeParse(stripped);
+  const result = configSchema.safeParse(stripped, { error: configErrorMap });
   const invalid = (lines: string[]) =>
     new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
       details: [...lines, ...warnings.map((warning) => `warning: ${warning}`)],

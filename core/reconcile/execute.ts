@@ -20,6 +20,15 @@ export interface ExecuteContext extends ReportContext {
   onProgress?: (service: string, phase: string) => void;
   /** Services acted on at once; default `parallelChanges()` (CIDX_PARALLEL). */
   parallel?: number;
+  /** How apply waits for health; default: each service's own health config. */
+  waiting?: Waiting;
+}
+
+export interface Waiting {
+  /** Do not wait: a running container is reported with health not checked (`healthy: null`). Default: false. */
+  skip?: boolean;
+  /** Every service's health timeout, in ms, instead of its own (`--wait-timeout`). Default: none. */
+  timeoutMs?: number;
 }
 
 /**

@@ -16,7 +16,7 @@ import { portReports, portsPublished } from './report.js';
 
 const LOG_TAIL = 20;
 
-export type HealthOutcome = { health: HealthResult | undefined } | { error: unknown };
+export type HealthOutcome = { health: HealthResult | undefined } | { error: unknown } | { notChecked: true };
 
 export async function finish(
   context: ExecuteContext,
@@ -42,11 +42,15 @@ export async function finish(
     const error = await exitedError(context, service, acted.id, container);
     return { ...base, action: 'failed', state: container?.state ?? 'missing', healthy: false, container: identity, ports, error: describe(error) };
   }
-  if (!early) context.onProgress?.(service.name, 'waiting for health');
+  if (!early && !context.waiting?.skip) context.onProgress?.(service.name, 'waiting for health');
   const outcome = await (early ?? probeHealth(context, service, container, ports));
   if ('error' in outcome) {
     if (context.signal.aborted) throw outcome.error;
     return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describe(asCidxError(outcome.error)) };
+  }
+  if ('notChecked' in outcome) {
+    context.onProgress?.(service.name, 'running (health not checked)');
+    return { ...base, state: 'running', healthy: null, container: identity, ports };
   }
   const report: ServiceReport = { ...base, state: 'running', healthy: outcome.health?.healthy ?? true, container: identity, ports };
   if (outcome.health) report.health = outcome.health;
@@ -97,7 +101,11 @@ function withFallback(ports: PortReport[], wanted: Record<string, number> | unde
 
 /** Waits for health through the hook; settles with the error instead of rejecting, so early probes never go unhandled. */
 function probeHealth(context: ExecuteContext, service: DesiredService, container: ObservedContainer, ports: PortReport[]): Promise<HealthOutcome> {
-  return context.hooks.checkHealth.promise({ ...context, service, container, ports, wait: true }).then(
+  const { skip, timeoutMs } = context.waiting ?? {};
+  if (skip) return Promise.resolve({ notChecked: true });
+  // `--wait-timeout`: the health config's own timeout is replaced for this wait only (health is not part of the spec hash).
+  const waited = timeoutMs !== undefined && service.health ? { ...service, health: { ...service.health, timeout: timeoutMs } } : service;
+  return context.hooks.checkHealth.promise({ ...context, service: waited, container, ports, wait: true }).then(
     (health) => ({ health }),
     (error: unknown) => ({ error }),
   );

@@ -7,11 +7,12 @@
  * Every call passes an argument array to execa: no shell, no quoting bugs.
  */
 import { closeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } from '../../core/model.js';
 import pRetry from 'p-retry';
 import { hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
-import type { ContainerRuntime, ExecOptions, ExecResult, InteractiveExecOptions, PullOptions, RuntimeCapabilities, RuntimeDescription, VolumeInfo } from '../../core/runtime.js';
+import type { ContainerRuntime, ExecOptions, ExecResult, InteractiveExecOptions, PullOptions, RuntimeCapabilities, RuntimeDescription, StreamLogsOptions, VolumeInfo } from '../../core/runtime.js';
 import { execAttached, pullAttached } from './attached.js';
 import type { Dialect } from './dialect.js';
 import { parseAnonymousVolumes, parseInspect } from './inspect.js';
@@ -319,11 +320,27 @@ export class CliRuntime implements ContainerRuntime {
     return result.timedOut ? { exitCode: result.exitCode ?? -1, output, timedOut: true } : { exitCode: result.exitCode ?? -1, output };
   }
 
-  async streamLogs(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number> {
+  async streamLogs(id: string, options: StreamLogsOptions): Promise<number> {
     const { execa } = await import('execa');
-    const args = ['logs', ...(options.follow ? ['--follow'] : []), ...(options.tail !== undefined ? ['--tail', String(options.tail)] : []), id];
-    const result = await execa(this.binary, args, { reject: false, env: this.env, extendEnv: false, stdio: 'inherit' });
-    return result.exitCode ?? 1;
+    const args = [
+      'logs',
+      ...(options.follow ? ['--follow'] : []),
+      ...(options.tail !== undefined ? ['--tail', String(options.tail)] : []),
+      ...(options.since !== undefined ? ['--since', options.since] : []),
+      ...(options.timestamps ? ['--timestamps'] : []),
+      id,
+    ];
+    const base = { reject: false, env: this.env, extendEnv: false, ...(options.signal ? { cancelSignal: options.signal } : {}) } as const;
+    if (!options.onLine) {
+      const result = await execa(this.binary, args, { ...base, stdio: 'inherit' });
+      return result.exitCode ?? (options.signal?.aborted ? 0 : 1);
+    }
+    // stdout and stderr interleaved as the container wrote them, one line at a time.
+    const child = execa(this.binary, args, { ...base, stdin: 'ignore', all: true, lines: false, buffer: false });
+    const lines = createInterface({ input: child.all!, crlfDelay: Infinity });
+    lines.on('line', options.onLine);
+    const result = await child;
+    return result.exitCode ?? (options.signal?.aborted ? 0 : 1);
   }
 
   /** `cidx exec`: attached to this process's terminal, see attached.ts. */
