@@ -136,9 +136,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: "apply, then run a command with the services' URLs in its environment",
     args: [{ name: 'command', required: true, verbatim: true }],
+    // No --json: stdout is the command's.
     options: {
       ...PROJECT_OPTIONS,
-      ...JSON_OPTION,
       ...HELP_OPTIONS,
       ...PULL_OPTION,
       down: { type: 'boolean', description: "remove the project's containers afterwards (never volumes), even when the command fails" },
