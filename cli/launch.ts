@@ -32,11 +32,21 @@ import { CidxError } from '../core/errors.js';
 import { IMPORT_HOOK } from '../core/import-module.js';
 import { pendingNow } from '../core/pending.js';
 import { isOwnCache, privateCacheDir, removeStaleFiles } from '../core/state-dirs.js';
-import { valueOptionSpellings } from './commands/index.js';
+import { LEADING_OPTIONS } from './options.js';
 
 const BUNDLE = fileURLToPath(new URL('../bundle/cidx.cjs', import.meta.url));
-/** Options that take a value: the word after them is not the command. Only the cache key depends on this. */
-const VALUE_OPTIONS = valueOptionSpellings();
+/**
+ * Options that take a value: the word after them is not the command. Only the
+ * options accepted before the command word count (cli/parse.ts refuses any
+ * other there), so the launcher reads their declaration alone, not the command
+ * registry, whose lazy imports would pull every command into this small file.
+ * Only the cache key depends on this.
+ */
+const VALUE_OPTIONS = new Set(
+  Object.entries(LEADING_OPTIONS)
+    .filter(([, option]) => option.type === 'string')
+    .flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]),
+);
 /** Caches of other builds (an upgrade, another install) are deleted once this old. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 /** The only names the launcher writes: `code/<build>/<command>.v8`, and their temp files. */

@@ -74,6 +74,8 @@ export function truncate(text: string, width: number): string {
 
 interface Line {
   phase: string;
+  /** Phases seen: a service whose first phase is its last (kept, already healthy) shows no time in plain output. */
+  count: number;
   started: number;
   /** Set once the phase is final: the clock shows this. */
   ended?: number;
@@ -91,8 +93,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, opti
   const lines = new Map<string, Line>();
   const elapsed = (line: Line) => formatDuration((line.ended ?? now()) - line.started);
   const track = (service: string, phase: string): Line => {
-    const line = lines.get(service) ?? { phase, started: now() };
+    const line = lines.get(service) ?? { phase, count: 0, started: now() };
     line.phase = phase;
+    line.count++;
     if (FINAL.has(phase)) line.ended = now();
     lines.set(service, line);
     return line;
@@ -102,7 +105,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, opti
       update(service, phase) {
         const line = track(service, phase);
         // The clock only on the final phase: one line per change stays greppable (`qdrant: waiting for health`).
-        stream.write(`${service}: ${phase}${line.ended !== undefined ? ` (${elapsed(line)})` : ''}\n`);
+        stream.write(`${service}: ${phase}${line.ended !== undefined && line.count > 1 ? ` (${elapsed(line)})` : ''}\n`);
       },
       log: (line) => stream.write(`${line}\n`),
       done: () => {

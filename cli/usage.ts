@@ -13,7 +13,10 @@ export function usageLine(name: string, spec: CommandSpec): string {
 }
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
-  const rows = Object.entries(options).map(([name, option]) => {
+  // The command's own options first; -h and --debug, which every command has, last.
+  const common = (name: string) => (name === 'help' || name === 'debug' ? 1 : 0);
+  const entries = Object.entries(options).sort(([a], [b]) => common(a) - common(b));
+  const rows = entries.map(([name, option]) => {
     const spelling = `${option.short ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ` <${option.value ?? 'value'}>` : ''}`;
     return [spelling, option.description + (option.multiple ? ' (repeatable)' : '')] as const;
   });

@@ -1,12 +1,13 @@
 /**
  * The README's references stay true to the code: every config key and default
  * against the JSON Schema generated from the zod schema, every error code
- * against the registry, every command against `cidx --help`.
+ * against the registry; docs/cli.md: every command of `cidx --help` and its options.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { errorRegistry } from '../../core/index.js';
+import { COMMANDS } from '../../cli/commands/index.js';
 import { overview } from '../../cli/usage.js';
 import { REPO_ROOT } from './project.js';
 
@@ -74,12 +75,19 @@ test('the CLI reference names every error code of the registry', (t) => {
   for (const code of Object.keys(errorRegistry)) t.true(documented.includes(code), code);
 });
 
-test('the CLI reference documents every command of `cidx --help`', (t) => {
+test('docs/cli.md documents every command with each of its options', async (t) => {
+  const reference = await readFile(path.join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
   const commandsBlock = overview().split('Commands:')[1]!.split('Options')[0]!;
-  const commands = [...commandsBlock.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
-  t.true(commands.length >= 5);
-  const documented = rows(section('CLI reference')).map(([cell]) => cell!.replace(/^`|`$/g, '').split(' ')[0]!);
-  for (const command of [...commands, 'setup-global-registry']) t.true(documented.includes(command), command);
+  const listed = [...commandsBlock.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
+  t.true(listed.length >= 5);
+  t.deepEqual(listed, Object.entries(COMMANDS).filter(([, spec]) => !spec.hidden).map(([name]) => name));
+  for (const name of listed) {
+    const start = reference.indexOf(`### \`cidx ${name}`);
+    t.true(start >= 0, `docs/cli.md has no "### \`cidx ${name}" section`);
+    const own = reference.slice(start, reference.indexOf('\n### ', start + 1) >>> 0);
+    const shared = new Set(['config', 'runtime', 'json', 'debug', 'help']);
+    for (const option of Object.keys(COMMANDS[name]!.options).filter((option) => !shared.has(option))) t.true(own.includes(`--${option}`), `${name} --${option}`);
+  }
 });
 
 test('the README opens with the two set-up commands', (t) => {
