@@ -13,7 +13,8 @@ import { desiredServices } from './reconcile/desired.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan, type Step } from './reconcile/plan.js';
-import { pullImages, type PullPhaseOptions, type PullPolicy } from './pull.js';
+import { pullImagesSettled, type PullPhaseOptions, type PullPolicy } from './pull.js';
+import { pullFailedReport } from './reconcile/pull-report.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
@@ -82,9 +83,9 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     await session.hooks.beforeApply.promise(session);
     const { desired, steps } = await planProject(session);
     const vetoed = applyVetoes(desired, steps);
-    // Before any container is touched: a missing image fails here, with everything running as it was.
-    await pullImages(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
-    const executed = await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
+    // Before any container is touched: an image that cannot be had fails its services here, and nothing runs.
+    const pulls = await pullImagesSettled(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
+    const executed = pulls.failed.length ? pullFailedReport(session, vetoed.desired, vetoed.steps, pulls.failed) : await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
     const report = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
     await session.hooks.afterReport.promise(report, session);
     await session.hooks.afterApply.promise(report, session);

@@ -47,6 +47,12 @@ export function imageUses(services: Array<{ name: string; image: string }>): Ima
   return [...uses.values()];
 }
 
+/** What a pull phase ended with: the images it pulled, and those it could not have (with why). */
+export interface PullOutcome {
+  pulled: ImageUse[];
+  failed: Array<{ use: ImageUse; error: CidxError }>;
+}
+
 /**
  * Makes the images of `services` present as `policy` says; returns the uses
  * it pulled. Throws IMAGE_UNAVAILABLE naming the services and image when
@@ -54,16 +60,27 @@ export function imageUses(services: Array<{ name: string; image: string }>): Ima
  * have ended, so none runs on unobserved).
  */
 export async function pullImages(runtime: ContainerRuntime, services: Array<{ name: string; image: string }>, options: PullPhaseOptions = {}): Promise<ImageUse[]> {
-  if (!runtime.capabilities.pull || !runtime.hasImage || !runtime.pullImage) return [];
+  const outcome = await pullImagesSettled(runtime, services, options);
+  if (outcome.failed.length) throw outcome.failed[0]!.error;
+  return outcome.pulled;
+}
+
+/** Like `pullImages`, but every image that cannot be had is returned with its error instead of thrown (apply reports them per service). */
+export async function pullImagesSettled(runtime: ContainerRuntime, services: Array<{ name: string; image: string }>, options: PullPhaseOptions = {}): Promise<PullOutcome> {
+  if (!runtime.capabilities.pull || !runtime.hasImage || !runtime.pullImage) return { pulled: [], failed: [] };
   const policy = options.policy ?? 'missing';
   const uses = imageUses(services);
   const wanted = policy === 'always' ? uses : (await Promise.all(uses.map(async (use) => ((await runtime.hasImage!(use.image)) ? undefined : use)))).filter((use): use is ImageUse => use !== undefined);
-  if (policy === 'never' && wanted.length) {
-    const [first] = wanted;
-    throw new CidxError('IMAGE_UNAVAILABLE', `${serviceWords(first!)}: image ${first!.image} is not present on ${runtime.name}, and --pull never forbids pulling it`, {
-      details: wanted.slice(1).map((use) => `also missing: ${use.image} (${serviceWords(use)})`),
-      hint: `Pull it first (\`cidx pull ${first!.services[0]}\`), load it (\`${runtime.name} load\`), or run with --pull missing.`,
-    });
+  if (policy === 'never') {
+    return {
+      pulled: [],
+      failed: wanted.map((use) => ({
+        use,
+        error: new CidxError('IMAGE_UNAVAILABLE', `${serviceWords(use)}: image ${use.image} is not present on ${runtime.name}, and --pull never forbids pulling it`, {
+          hint: `Pull it first (\`cidx pull ${use.services[0]}\`), load it (\`${runtime.name} load\`), or run with --pull missing.`,
+        }),
+      })),
+    };
   }
   const limit = limiter(PARALLEL_PULLS);
   const outcomes = await Promise.allSettled(
@@ -81,9 +98,16 @@ export async function pullImages(runtime: ContainerRuntime, services: Array<{ na
       }),
     ),
   );
-  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-  return wanted;
+  const pulled: ImageUse[] = [];
+  const failed: PullOutcome['failed'] = [];
+  outcomes.forEach((outcome, index) => {
+    const use = wanted[index]!;
+    if (outcome.status === 'fulfilled') pulled.push(use);
+    // An interruption or a fault that is not cidx's (a bug) is no image problem: it ends the apply.
+    else if (isCidxError(outcome.reason) && outcome.reason.code !== 'INTERRUPTED') failed.push({ use, error: outcome.reason });
+    else throw outcome.reason;
+  });
+  return { pulled, failed };
 }
 
 function serviceWords(use: ImageUse): string {
@@ -92,6 +116,7 @@ function serviceWords(use: ImageUse): string {
 
 /** The runtime's error, with the services that needed the image in front: the image alone does not say which service to fix. */
 function pullFailed(use: ImageUse, error: unknown): unknown {
+  if (isCidxError(error) && error.message.startsWith(`${serviceWords(use)}: `)) return error;
   if (!isCidxError(error) || error.code === 'INTERRUPTED') return error;
   const message = error.message.includes(use.image) ? error.message : `pulling ${use.image} failed: ${error.message}`;
   return new CidxError(error.code, `${serviceWords(use)}: ${message}`, { details: error.details, ...(error.hint ? { hint: error.hint } : {}), cause: error });

@@ -120,8 +120,11 @@ for (const runtime of RUNTIMES) {
     const [before] = await projectContainers(runtime, project.id);
     await project.writeConfig({ services: { web: { ...web, env: { HTTP_PORTS: '8080', CHANGED: '1' } }, ghost: { image: UNREACHABLE_IMAGE, health: false } } });
 
-    const never = await project.cidx(['apply', '--pull', 'never', '--runtime', runtime]);
+    const never = await project.cidx(['apply', '--pull', 'never', '--json', '--runtime', runtime]);
     t.is(never.exitCode, 1, never.describe());
+    // The report says what happened to each service: nothing was executed.
+    t.like(never.json().services.find((entry) => entry.name === 'ghost'), { action: 'failed', state: 'missing', error: { code: 'IMAGE_UNAVAILABLE' } });
+    t.like(never.json().services.find((entry) => entry.name === 'web'), { action: 'skipped', state: 'running', container: { id: before!.Id } });
     t.regex(never.stderr, /error\[IMAGE_UNAVAILABLE\] service ghost: image nonexistent\.invalid\/cidx-none:1 is not present on \w+, and --pull never/);
     t.notRegex(never.stderr, STACK_LINE);
 
