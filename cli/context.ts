@@ -30,6 +30,13 @@ export interface CliOptions {
   rerun?: string[];
   /** `--profile` (repeatable); undefined when not given (CIDX_PROFILES then applies). */
   profile?: string[];
+  // cli-verbs: exec -u/-e/-w, run --down, apply/run --pull, config --show-secrets
+  user?: string;
+  env?: string[];
+  workdir?: string;
+  down?: boolean;
+  pull?: string;
+  showSecrets?: boolean;
   /** Options declared by newer commands, read as `context.options[key]`. */
   [key: string]: string | boolean | string[] | undefined;
 }

@@ -13,6 +13,8 @@ import { styler } from './style.js';
 import { commandHelp, overview } from './usage.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // Hidden, for shell completion (cli-verbs): before parsing, since it is handed half-typed command lines.
+  if (argv[0] === '__complete') return (await import('./commands/complete.js')).complete(argv.slice(1));
   const debug = argv.includes('--debug') || process.env.CIDX_DEBUG === '1';
   const controller = new AbortController();
   let interrupts = 0;

@@ -76,7 +76,11 @@ again only when its config or image changed, its last run failed, or
 
 A service with \`profiles\` runs only with --profile naming one of them (or
 CIDX_PROFILES=a,b); one left out is listed as excluded and its container, if
-an earlier apply made one, is left as it is (down removes it).`,
+an earlier apply made one, is left as it is (down removes it).
+
+Images are pulled first, as a phase of their own, before any container is
+touched: --pull missing (default) pulls what the engine lacks, always pulls
+every image the apply uses, never fails naming the service and image.`,
     plan: `Prints what apply would do to each service (create, start, recreate, remove,
 keep) and why, and which services the active profiles leave out. Changes
 nothing. Naming services plans only those and their dependencies.
@@ -112,6 +116,32 @@ or json. A UDP port's URL is udp://host:port, never http://.`,
     logs: `Shows the logs of the services named, or of every service, interleaved with a
 "service | " prefix per line (coloured on a terminal), through the runtime's
 own logs command.`,
+    // cli-verbs: exec, run, pull, config, completion
+    exec: `Runs a command in the service's running container and exits with its exit
+code. Everything after the service is the command, options included
+(cidx exec qdrant ls -la). A terminal when stdin and stdout are one (an
+interactive shell works: cidx exec qdrant sh); none under CI or with pipes.
+-e K=V sets a variable (-e K passes yours); values never appear in the
+engine's command line. -i and -t are accepted as docker spells them; cidx
+decides both itself.`,
+    run: `Applies (progress and report on stderr), then runs the command (directly,
+no shell) with every CIDX_<SERVICE>_<PORT>_HOST, _PORT and _URL that
+\`cidx env\` prints added to its environment, and exits with its code.
+When the apply fails the command does not run (exit 1). A signal sent to
+cidx goes on to the command. --down removes the project's containers
+afterwards (never volumes), even when the command fails or is interrupted.
+  cidx run --down -- npm test`,
+    pull: `Pulls the images of the named services (default: all), even those the
+engine has: the way to refresh a moving tag. Progress per image on stderr.
+apply pulls missing images itself, before it touches any container.`,
+    config: `Prints the config as cidx resolved it, every default filled in: JSON
+(default) or a cidx.config.ts (--format ts). Env values and HTTP header
+values are shown as *** unless --show-secrets. Needs no container engine.`,
+    completion: `Prints a completion script: commands, options, and service and port names
+read from the config when you press Tab.
+  bash: eval "$(cidx completion bash)"     (in ~/.bashrc)
+  zsh:  eval "$(cidx completion zsh)"      (in ~/.zshrc, after compinit)
+  fish: cidx completion fish > ~/.config/fish/completions/cidx.fish`,
     doctor: `Checks which runtimes are installed and answering (versions, rootless or not,
 endpoint: the socket, host variable, Docker context or Podman connection the
 CLI uses), whether the config loads, and that the cache dir is writable.
@@ -175,5 +205,7 @@ Exits 0 when everything converted, 1 when something was left out.
     `${written ? `wrote ${written}` : 'printed the config'}: ${services} service${services === 1 ? '' : 's'}` +
     (skipped ? `, ${skipped} setting${skipped === 1 ? '' : 's'} not imported (listed above)` : ', everything imported') +
     (written ? '; next: cidx plan' : ''),
+  // cli-verbs: run
+  runNotStarted: (command: string) => `not running ${command}: the services did not all become healthy`,
   interrupted: 'interrupted: stopped before finishing; run `cidx apply` again to converge',
 } as const;

@@ -110,6 +110,8 @@ export const errorRegistry = Object.freeze({
     hint: 'Hook API v2 renamed some hooks: see "Migrating from v1" in docs/plugins.md.',
   },
   STEP_VETOED: { exitCode: ExitCode.failure, hint: 'A plugin in the config vetoed this step; change the config or the plugin to let it run.' },
+  /** `cidx run`: the command to run is not on PATH (127, as shells say it). */
+  COMMAND_NOT_FOUND: { exitCode: 127, hint: 'Check the command name and PATH; `cidx run` runs it directly, without a shell.' },
   INTERRUPTED: { exitCode: 130, hint: 'Run `cidx apply` again to finish converging.' },
   INTERNAL: {
     exitCode: ExitCode.failure,

@@ -16,7 +16,9 @@ import { desiredServices } from './reconcile/desired.js';
 import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
-import { plan } from './reconcile/plan.js';
+import { plan, type Step } from './reconcile/plan.js';
+import { pullImagesSettled, type PullPhaseOptions, type PullPolicy } from './pull.js';
+import { pullFailedReport } from './reconcile/pull-report.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
@@ -64,6 +66,8 @@ export interface PlanProjectOptions {
 export interface ApplyOptions extends Pick<ExecuteContext, 'onProgress' | 'waiting'>, PlanProjectOptions {
   /** Called when another cidx process holds the project's lock and this one waits. */
   onWait?: (pid: number | undefined) => void;
+  /** The pull phase (core/pull.ts): policy (default 'missing') and progress events. */
+  pull?: Omit<PullPhaseOptions, 'signal'>;
 }
 
 /**
@@ -101,7 +105,9 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     const { desired, steps, excluded } = await planProject(session, options);
     assertReachablePorts(desired, session.runtime);
     const vetoed = applyVetoes(desired, steps);
-    const executed = await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
+    // Before any container is touched: an image that cannot be had fails its services here, and nothing runs.
+    const pulls = await pullImagesSettled(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
+    const executed = pulls.failed.length ? pullFailedReport(session, vetoed.desired, vetoed.steps, pulls.failed) : await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
     const reviewed = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
     const report = excluded ? { ...reviewed, excluded } : reviewed;
     await session.hooks.afterReport.promise(report, session);
@@ -112,6 +118,12 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     await session.hooks.applyFailed.promise(error, session).catch(() => undefined);
     throw error;
   }
+}
+
+/** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */
+function imagesToPull(desired: DesiredService[], steps: Step[], policy: PullPolicy = 'missing'): Array<{ name: string; image: string }> {
+  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : step.op === 'create' || step.op === 'recreate').map((step) => step.service));
+  return desired.filter((service) => needed.has(service.name)).map((service) => ({ name: service.name, image: service.spec.image }));
 }
 
 async function withProjectLock<T>(session: Session, onWait: ApplyOptions['onWait'], work: () => Promise<T>): Promise<T> {

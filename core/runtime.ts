@@ -107,6 +107,38 @@ export interface ContainerRuntime {
   streamLogs?(id: string, options: StreamLogsOptions): Promise<number>;
   /** With `capabilities.describe`: facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
+  /**
+   * With `capabilities.interactiveExec`: runs a command in a running container
+   * with this process's stdin, stdout and stderr (`cidx exec`); resolves with
+   * the command's exit code. Values of `env` never appear in an argv.
+   */
+  execInteractive?(id: string, command: string[], options: InteractiveExecOptions): Promise<number>;
+  /** With `capabilities.pull`: whether the engine has this image locally. */
+  hasImage?(image: string): Promise<boolean>;
+  /**
+   * With `capabilities.pull`: pulls an image, handing each line of the
+   * engine's progress output to `onLine` as it comes. Throws
+   * `IMAGE_UNAVAILABLE` when the image cannot be had.
+   */
+  pullImage?(image: string, options: PullOptions): Promise<void>;
+}
+
+export interface InteractiveExecOptions {
+  /** Allocate a pseudo-terminal (the caller's stdin is one). Default: false. */
+  tty?: boolean;
+  /** `user` or `uid[:gid]` to run as. Default: the image's. */
+  user?: string;
+  /** Working directory in the container. Default: the image's. */
+  workdir?: string;
+  /** Variables added for this command only. Default: none. */
+  env?: Record<string, string>;
+}
+
+export interface PullOptions {
+  /** One line of the engine's progress output (layers, bytes, digest). */
+  onLine?: (line: string) => void;
+  /** Ends the pull at once when aborted. */
+  signal?: AbortSignal;
 }
 
 /** The optional parts of `ContainerRuntime` a runtime provides; each `true` promises the methods named. */
@@ -119,6 +151,10 @@ export interface RuntimeCapabilities {
   readonly streamLogs: boolean;
   /** `describe`: `cidx doctor` reports versions and where the engine listens. */
   readonly describe: boolean;
+  /** `execInteractive`: `cidx exec` works. Optional for runtimes written before it: absent means false. */
+  readonly interactiveExec?: boolean;
+  /** `hasImage` and `pullImage`: apply pulls missing images as a phase of its own, `cidx pull` works. Absent means false: `run`/`create` pull implicitly. */
+  readonly pull?: boolean;
 }
 
 export interface StreamLogsOptions {

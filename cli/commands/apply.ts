@@ -3,24 +3,37 @@ import { CidxError, ExitCode } from '../../core/errors.js';
 import { applyProject, type ApplyOptions } from '../../core/operations.js';
 import { targetSession } from '../../core/targets.js';
 import { parseDuration } from '../../schemas/duration.js';
+import { PULL_POLICIES, type PullPolicy } from '../../core/pull.js';
 import type { CommandContext } from '../context.js';
 import { messages } from '../messages.js';
 import { createProgress } from '../progress.js';
+import { pullDisplay } from '../pull-display.js';
 import { renderReport, reportNotes } from '../report.js';
+import type { Session } from '../../core/session.js';
 import { cliSession } from '../session.js';
 
 export async function apply(context: CommandContext): Promise<number> {
+  return applyAndReport(context, process.stdout);
+}
+
+/**
+ * Apply, its report written to `out`: stdout for `apply`, stderr for `run` (whose stdout is the command's).
+ * `targets`: the services named (`run` names none: its arguments are the command).
+ */
+export async function applyAndReport(context: CommandContext, out: NodeJS.WritableStream, opened?: Session, targets = context.args): Promise<number> {
+  const policy = pullPolicy(context.options.pull);
   const waiting = waitingOf(context);
-  const session = targetSession(await cliSession(context, 'apply'), context.args);
+  const session = targetSession(opened ?? (await cliSession(context, 'apply')), targets);
   const progress = createProgress();
   const report = await applyProject(session, {
     onProgress: (service, phase) => progress.update(service, phase),
     onWait: (pid) => context.log(messages.waitingForLock(pid)),
     rerun: context.options.rerun,
     waiting,
+    pull: { policy, ...pullDisplay(progress) },
   }).finally(() => progress.done());
   context.signal.throwIfAborted();
-  process.stdout.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
+  out.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);
   // A vetoed step that kept a container is no failure, but must not go unseen.
   for (const service of report.services) if (service.veto && !service.error) context.log(messages.vetoed(service.name, service.reason ?? ''));
@@ -30,6 +43,13 @@ export async function apply(context: CommandContext): Promise<number> {
     return ExitCode.failure;
   }
   return ExitCode.ok;
+}
+
+/** `--pull missing|always|never`; default missing. */
+export function pullPolicy(value: string | undefined): PullPolicy {
+  if (value === undefined) return 'missing';
+  if ((PULL_POLICIES as readonly string[]).includes(value)) return value as PullPolicy;
+  throw new CidxError('USAGE', `--pull expects ${PULL_POLICIES.join(', ')}, got "${value}"`);
 }
 
 /** `--no-wait` and `--wait-timeout 2m`, checked before anything is loaded. */

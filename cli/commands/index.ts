@@ -9,6 +9,10 @@ import { messages } from '../messages.js';
 import { HELP_OPTIONS, JSON_OPTION, PROJECT_OPTIONS, type CommandSpec, type OptionSpec } from '../options.js';
 
 const project = { ...PROJECT_OPTIONS, ...JSON_OPTION, ...HELP_OPTIONS };
+/** apply and run: when to pull images (core/pull.ts). */
+const PULL_OPTION = {
+  pull: { type: 'string', value: 'when', description: 'missing (default): pull images the engine lacks; always; never (fail naming the image)' },
+} as const satisfies Record<string, OptionSpec>;
 const services = [{ name: 'service', variadic: true }];
 /** Services with `profiles` run only when one is active: every command that selects services reads it. */
 const profile = {
@@ -33,6 +37,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ...project,
       ...profile,
       ...rerun,
+      ...PULL_OPTION,
       'wait-timeout': { type: 'string', value: 'duration', description: "wait at most this long for each service's health (e.g. 90s, 2m), instead of its own timeout" },
       'no-wait': { type: 'boolean', description: 'return once the containers run; health is not checked' },
     },
@@ -132,6 +137,61 @@ export const COMMANDS: Record<string, CommandSpec> = {
     args: [],
     options: project,
     load: async () => (await import('./doctor.js')).doctor,
+  },
+  // cli-verbs: exec, run, pull, config, completion (their modules hold the logic)
+  exec: {
+    summary: "run a command in a service's container, e.g. cidx exec qdrant sh",
+    // Verbatim from the command on: `cidx exec qdrant ls -la` passes -la to ls.
+    args: [{ name: 'service', required: true }, { name: 'command', required: true, verbatim: true }],
+    options: {
+      ...PROJECT_OPTIONS,
+      ...profile,
+      ...HELP_OPTIONS,
+      user: { type: 'string', short: 'u', value: 'user', description: 'user or uid[:gid] in the container' },
+      env: { type: 'string', short: 'e', value: 'K=V', multiple: true, description: "set a variable; -e K passes yours (values never reach the engine's command line)" },
+      workdir: { type: 'string', short: 'w', value: 'dir', description: 'working directory in the container' },
+      interactive: { type: 'boolean', short: 'i', description: "accepted as docker spells it: stdin is always passed" },
+      tty: { type: 'boolean', short: 't', description: 'accepted as docker spells it: a terminal when stdin and stdout are one (not under CI)' },
+    },
+    load: async () => (await import('./exec.js')).exec,
+  },
+  run: {
+    summary: "apply, then run a command with the services' URLs in its environment",
+    args: [{ name: 'command', required: true, verbatim: true }],
+    // No --json: stdout is the command's.
+    options: {
+      ...PROJECT_OPTIONS,
+      ...HELP_OPTIONS,
+      ...PULL_OPTION,
+      ...profile,
+      ...rerun,
+      down: { type: 'boolean', description: "remove the project's containers afterwards (never volumes), even when the command fails" },
+    },
+    load: async () => (await import('./run.js')).run,
+  },
+  pull: {
+    summary: "pull the services' images, with progress",
+    args: services,
+    options: { ...project, ...profile },
+    load: async () => (await import('./pull.js')).pull,
+  },
+  config: {
+    summary: 'print the resolved config, secrets redacted',
+    args: [],
+    options: {
+      config: PROJECT_OPTIONS.config,
+      ...profile,
+      ...HELP_OPTIONS,
+      format: { type: 'string', value: 'fmt', description: 'json (default) or ts' },
+      'show-secrets': { type: 'boolean', description: 'print env and header values instead of ***' },
+    },
+    load: async () => (await import('./config.js')).config,
+  },
+  completion: {
+    summary: 'print a completion script for bash, zsh or fish',
+    args: [{ name: 'shell', required: true }],
+    options: HELP_OPTIONS,
+    load: async () => (await import('./completion.js')).completion,
   },
   'setup-global-registry': {
     summary: 'gone: cidx keeps no global port registry',

@@ -12,7 +12,8 @@ import type { ContainerSpec, ObservedContainer, PortAssignment, VolumeMount } fr
 import pRetry from 'p-retry';
 import { CidxError, hasCode, isCidxError } from '../../core/errors.js';
 import { LABELS } from '../../core/project.js';
-import type { ContainerRuntime, ExecOptions, ExecResult, RuntimeCapabilities, RuntimeDescription, StreamLogsOptions, VolumeInfo } from '../../core/runtime.js';
+import type { ContainerRuntime, ExecOptions, ExecResult, InteractiveExecOptions, PullOptions, RuntimeCapabilities, RuntimeDescription, StreamLogsOptions, VolumeInfo } from '../../core/runtime.js';
+import { execAttached, pullAttached } from './attached.js';
 import type { Dialect } from './dialect.js';
 import { dialectEndpoint } from './endpoint.js';
 import type { EngineEndpoint } from '../../core/engine-endpoint.js';
@@ -61,8 +62,8 @@ export class CliRuntime implements ContainerRuntime {
   readonly name: string;
   readonly engineHost: string | undefined;
   readonly endpoint: EngineEndpoint;
-  /** Every optional part of the contract: networks, labelled volumes, streamed logs, `doctor` facts. */
-  readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true });
+  /** Every optional part of the contract: networks, labelled volumes, streamed logs, `doctor` facts, `cidx exec`, visible pulls. */
+  readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true, interactiveExec: true, pull: true });
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
   private answered = false;
   /** Service of each container this runtime created, so a failed start can name it (a refused GPU). */
@@ -363,6 +364,23 @@ export class CliRuntime implements ContainerRuntime {
     lines.on('line', options.onLine);
     const result = await child;
     return result.exitCode ?? (options.signal?.aborted ? 0 : 1);
+  }
+
+  /** `cidx exec`: attached to this process's terminal, see attached.ts. */
+  async execInteractive(id: string, command: string[], options: InteractiveExecOptions): Promise<number> {
+    return execAttached({ dialect: this.dialect, binary: this.binary, env: this.env }, id, command, options);
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    // Both engines answer a missing image with exit 1 and their own words; anything else is an error.
+    const result = await this.cli(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: QUERY_TIMEOUT_MS, expected: /no such image|image not known/i });
+    return result.exitCode === 0;
+  }
+
+  /** Progress streamed line by line, see attached.ts. */
+  async pullImage(image: string, options: PullOptions): Promise<void> {
+    await pullAttached({ dialect: this.dialect, binary: this.binary, env: this.env }, image, options);
+    this.answered = true;
   }
 
   async describe(): Promise<RuntimeDescription> {

@@ -53,8 +53,11 @@ export function fitsEnvFile(name: string, value: string): boolean {
   return /^[^\s#][^\s]*$/.test(name) && !/[\r\n]/.test(value) && Buffer.byteLength(`${name}=${value}`) < MAX_LINE_BYTES;
 }
 
-/** `runtime` names the engine in messages; `cliEnvNames` are the names its CLI reads besides the shared ones. */
-export function passEnv(env: Record<string, string>, runtime: string, cliEnvNames?: RegExp): PassedEnv {
+/**
+ * `runtime` names the engine in messages; `cliEnvNames` are the names its CLI reads besides the shared ones.
+ * `envFile` is where the CLI finds the file: its stdin by default, `/dev/fd/3` for an `exec` whose stdin is the user's.
+ */
+export function passEnv(env: Record<string, string>, runtime: string, cliEnvNames?: RegExp, envFile = '/dev/stdin'): PassedEnv {
   const lines: string[] = [];
   const args: string[] = [];
   const cliEnv: Record<string, string> = {};
@@ -75,7 +78,7 @@ export function passEnv(env: Record<string, string>, runtime: string, cliEnvName
     args.push('--env', name);
     cliEnv[name] = value;
   }
-  if (lines.length) args.unshift('--env-file', '/dev/stdin');
+  if (lines.length) args.unshift('--env-file', envFile);
   return { args, input: lines.length ? `${lines.join('\n')}\n` : undefined, cliEnv };
 }
 

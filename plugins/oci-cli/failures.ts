@@ -103,9 +103,9 @@ export function classifyFailure(failure: Failure, engine: EngineErrors = {}): Ci
   const error = engineError(failure.stderr, engine.errorStart);
   const text = error.join('\n');
   const short = error.join(' ').slice(0, 600);
-  // `run` and `create` both pull a missing image: their failures may name it.
+  // `run` and `create` both pull a missing image (and `pull` only pulls): their failures may name it.
   const isRun = createsContainer(failure);
-  const pulled = isRun && PULLED.test(failure.stderr);
+  const pulled = isRun && (failure.args[0] === 'pull' || PULLED.test(failure.stderr));
   const fail = (code: ErrorCode, message: string, options: CidxErrorOptions = {}) =>
     new CidxError(code, message, engine.hints?.[code] === undefined ? options : { hint: engine.hints[code], ...options });
 
@@ -152,7 +152,7 @@ export function classifyFailure(failure: Failure, engine: EngineErrors = {}): Ci
   return fail('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
 }
 
-/** `run` and `create` both pull a missing image: their failures may name it. */
+/** `run` and `create` both pull a missing image, `pull` does nothing else: their failures may name it. */
 function createsContainer(failure: Failure): boolean {
-  return failure.args[0] === 'run' || failure.args[0] === 'create';
+  return failure.args[0] === 'run' || failure.args[0] === 'create' || failure.args[0] === 'pull';
 }

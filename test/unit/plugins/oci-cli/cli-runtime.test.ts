@@ -163,5 +163,5 @@ test('describe parses `info` with the dialect: each engine its own shape', async
 });
 
 test('a CliRuntime declares every optional capability up front', (t) => {
-  t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { networks: true, labelledVolumes: true, streamLogs: true, describe: true });
+  t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { networks: true, labelledVolumes: true, streamLogs: true, describe: true, interactiveExec: true, pull: true });
 });

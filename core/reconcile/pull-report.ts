@@ -1,0 +1,44 @@
+/**
+ * The apply report when the pull phase could not have every image: nothing
+ * was executed, so every container is as it was. Services whose image failed
+ * are `failed` with the error (naming service and image); the others are
+ * `unchanged` when up to date, else `skipped`, health not probed. The same
+ * report shape as any apply, so `--json` readers and plugins see one format.
+ */
+import type { CidxError } from '../errors.js';
+import type { DesiredService, ProjectIdentity, ProjectReport, ServiceReport } from '../model.js';
+import type { ContainerRuntime } from '../runtime.js';
+import { OPS } from './ops.js';
+import type { Step } from './plan.js';
+import { inReadingOrder, portReports } from './report.js';
+
+export function pullFailedReport(
+  context: { project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>; runtime: Pick<ContainerRuntime, 'name' | 'engineHost'> },
+  desired: DesiredService[],
+  steps: Step[],
+  failed: Array<{ use: { services: string[] }; error: CidxError }>,
+): ProjectReport {
+  const errors = new Map<string, CidxError>();
+  for (const { use, error } of failed) for (const service of use.services) errors.set(service, error);
+  const stepOf = new Map(steps.flatMap((step) => (step.op === 'remove' ? [] : [[step.service, step] as const])));
+  const services = desired.map((service): ServiceReport => {
+    const step = stepOf.get(service.name);
+    const container = step && step.op !== 'create' ? step.container : undefined;
+    const base = { name: service.name, state: container?.state ?? ('missing' as const), container: container ? { id: container.id, name: container.name } : null };
+    const error = errors.get(service.name);
+    if (error) {
+      const described = { code: error.code, message: error.message, ...(error.details.length ? { details: error.details } : {}), ...(error.hint ? { hint: error.hint } : {}) };
+      return { ...base, action: 'failed', reason: step?.reason ?? '', healthy: false, ports: [], error: described };
+    }
+    const unchanged = step?.op === 'noop';
+    return {
+      ...base,
+      action: unchanged ? OPS.noop.action : 'skipped',
+      reason: unchanged ? step.reason : 'not applied: an image could not be pulled',
+      healthy: null,
+      ports: portReports(service, container, context.runtime),
+    };
+  });
+  const { name, id, root } = context.project;
+  return { project: { name, id, root }, runtime: context.runtime.name, services: services.map(inReadingOrder) };
+}
