@@ -95,6 +95,14 @@ export interface ContainerRuntime {
   streamLogs?(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number>;
   /** With `capabilities.describe`: facts for `cidx doctor`. Throws (a CidxError) when the engine does not answer. */
   describe?(): Promise<RuntimeDescription>;
+  /**
+   * With `capabilities.updatesInPlace`: brings `previous` to `spec` itself, as
+   * an orchestrator's rolling update does, instead of the core's
+   * create-swap-remove (reconcile/replace.ts). Resolves once the updated
+   * service runs; throws `PortRefusedError` when a requested host port is
+   * taken (the core then retries with revised ports, as for `run`).
+   */
+  update?(previous: ObservedContainer, spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }>;
 }
 
 /** The optional parts of `ContainerRuntime` a runtime provides; each `true` promises the methods named. */
@@ -107,6 +115,8 @@ export interface RuntimeCapabilities {
   readonly streamLogs: boolean;
   /** `describe`: `cidx doctor` reports versions and where the engine listens. */
   readonly describe: boolean;
+  /** `update`: a changed service is updated by the runtime (Swarm's rolling update), not replaced by the core. Default: false. */
+  readonly updatesInPlace?: boolean;
 }
 
 export interface ExecOptions {

@@ -1,6 +1,6 @@
 /**
  * Replaces a service's container without ever leaving the service with none,
- * or losing a volume. As compose does, the replacement is made first,
+ * or losing a volume (a runtime that `updatesInPlace` does it itself). As compose does, the replacement is made first,
  * under a temporary name: image present (pulled if need be) and the spec
  * accepted by the engine, before the old container is touched. Then the swap:
  * stop the old one, start the new one (negotiating host ports as a create
@@ -21,6 +21,10 @@ import { negotiatePorts, type RunOutcome } from './run-service.js';
 export async function replace(hooks: CidxHooks, context: ServiceContext & { previous: ObservedContainer }): Promise<RunOutcome> {
   const { runtime, service, previous: old, signal } = context;
   signal.throwIfAborted();
+  // An orchestrator updates its services itself (rolling, with its own rollback): hand it the new spec.
+  if (runtime.capabilities.updatesInPlace && runtime.update) {
+    return negotiatePorts(hooks, context, async (assignments) => (await runtime.update!(old, service.spec, assignments)).id);
+  }
   const declared = new Set(service.spec.volumes.map((volume) => volume.target));
   const carried = (await runtime.anonymousVolumes(old.id)).filter((volume) => !declared.has(volume.target));
   const spec = { ...service.spec, name: replacementName(service.spec.name, old) };
