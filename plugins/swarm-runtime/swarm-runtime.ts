@@ -66,7 +66,8 @@ export class SwarmRuntime implements ContainerRuntime {
     try {
       return await this.docker.cli(args, options);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const details = (error as { details?: unknown }).details;
+      const message = [error instanceof Error ? error.message : String(error), ...(Array.isArray(details) ? details : [])].join('\n');
       if (/not a swarm manager|swarm is not initialized|node is not part of a swarm/i.test(message)) {
         throw new CidxError('RUNTIME_UNAVAILABLE', 'the swarm runtime needs a Docker engine that is a swarm manager, and this one is not', {
           hint: 'Run `docker swarm init --advertise-addr <this machine\'s address>` (or point DOCKER_HOST / DOCKER_CONTEXT at a manager), or choose another runtime.',
