@@ -91,6 +91,20 @@ export function swarmReady(): Promise<void> {
   return ready;
 }
 
+/**
+ * Makes the swarm this file made again, advertised on `address` (a worker
+ * in a network namespace cannot reach a manager advertised on 127.0.0.1).
+ * Refuses a swarm it did not make: that one is the machine owner's.
+ */
+export async function readvertiseSwarm(address: string): Promise<void> {
+  await swarmReady();
+  if (!made) throw new Error('the engine was in a swarm before this test file: the multi-node test needs one it can make and leave');
+  const { gwbridge } = made;
+  await docker(['swarm', 'leave', '--force']);
+  await docker(['swarm', 'init', '--advertise-addr', address]);
+  made = { swarm: true, gwbridge };
+}
+
 /** Swarm services carrying `label` (e.g. `io.cidx.project=<id>`). */
 export async function swarmServices(label: string): Promise<string[]> {
   const out = await docker(['service', 'ls', '--format', '{{.Name}}', '--filter', `label=${label}`]);

@@ -12,7 +12,8 @@ import type { ProjectReport } from '../../core/model.js';
 import { createProject } from '../helpers/project.js';
 import { freePort, httpGet } from '../helpers/net.js';
 import { TEST_IMAGE } from '../helpers/runtime.js';
-import { removeSwarmProject, swarmReady, swarmServices, useSwarm } from '../helpers/swarm.js';
+import { readvertiseSwarm, removeSwarmProject, swarmReady, swarmServices, useSwarm } from '../helpers/swarm.js';
+import { HOST_ADDRESS, joinWorker, startWorker, stopWorkerSync, WORKER_ADDRESS } from '../helpers/swarm-worker.js';
 
 useSwarm(test);
 
@@ -157,4 +158,43 @@ export default defineConfig({
   t.is(result.exitCode, 2, result.describe());
   t.regex(result.stderr, /services\.web\.swarm\.replicas: /);
   t.regex(result.stderr, /services\.web\.swarm\.constraints\.0: expected a constraint such as 'node\.role==manager'/);
+});
+
+test.serial('swarm, two nodes: a worker dockerd in a network namespace runs a replicated service; its URLs are the worker address and answer; the manager task reaches it by name', async (t) => {
+  await readvertiseSwarm(HOST_ADDRESS);
+  t.teardown(() => stopWorkerSync());
+  await startWorker(TEST_IMAGE);
+  await joinWorker();
+  const project = await createProject(`import { defineConfig } from 'cidx';
+import { swarmRuntime } from ${JSON.stringify(PLUGIN)};
+export default defineConfig({
+  runtime: 'swarm',
+  services: {
+    qdrant: { image: ${JSON.stringify(TEST_IMAGE)}, ports: { http: 6333 }, env: { HTTP_PORTS: '6333' }, volumes: { storage: '/qdrant/storage' }, health: { http: { port: 'http', path: '/readyz' }, timeout: '60s' } },
+    web: { image: ${JSON.stringify(TEST_IMAGE)}, ports: { http: 8080 }, env: { HTTP_PORTS: '8080' }, health: { http: { port: 'http', path: '/healthz' }, timeout: '90s' }, swarm: { replicas: 2, constraints: ['node.role==worker'] } },
+  },
+  plugins: [swarmRuntime()],
+});
+`);
+  t.teardown(async () => {
+    await removeSwarmProject(project.id);
+    await project.cleanup();
+  });
+  const apply = await project.cidx(['apply', '--json'], { timeout: 240_000 });
+  t.is(apply.exitCode, 0, apply.describe());
+  const report = apply.json<ProjectReport>();
+  const web = report.services.find((service) => service.name === 'web')!;
+  const qdrant = report.services.find((service) => service.name === 'qdrant')!;
+  t.like(web, { state: 'running', healthy: true });
+  t.like(qdrant, { state: 'running', healthy: true });
+  t.regex(web.ports[0]!.url!, new RegExp(`^http://${WORKER_ADDRESS.replaceAll('.', '\\.')}:\\d+$`), 'the worker task is reached at the worker address');
+  t.regex(qdrant.ports[0]!.url!, new RegExp(`^http://${HOST_ADDRESS.replaceAll('.', '\\.')}:\\d+$`), 'the pinned service runs on the manager');
+  t.is((await httpGet(`${web.ports[0]!.url!}/healthz`)).status, 200);
+  t.is((apply.stderr.match(/web\.\d running on \S+ \(198\.18\.0\.6\)/g) ?? []).length, 2, apply.stderr);
+  const manager = (await execa('docker', ['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=cidx-${project.id}_qdrant`])).stdout.trim().split('\n')[0]!;
+  const byName = await execa('docker', ['exec', manager, 'wget', '-q', '-O', '-', 'http://web:8080/healthz'], { reject: false, timeout: 30_000 });
+  t.is(byName.stdout.trim(), 'ok', `the overlay network spans the nodes: ${byName.stderr}`);
+  const down = await project.cidx(['down']);
+  t.is(down.exitCode, 0, down.describe());
+  t.deepEqual(await swarmServices(`io.cidx.project=${project.id}`), []);
 });
