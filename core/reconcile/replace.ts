@@ -1,6 +1,6 @@
 /**
  * Replaces a service's container without ever leaving the service with none,
- * or losing a volume (a runtime that `updatesInPlace` does it itself). As compose does, the replacement is made first,
+ * or losing a volume. As compose does, the replacement is made first,
  * under a temporary name: image present (pulled if need be) and the spec
  * accepted by the engine, before the old container is touched. Then the swap:
  * stop the old one, start the new one (negotiating host ports as a create
@@ -11,6 +11,9 @@
  * only before the old container is stopped; once it is, the swap is finished
  * or rolled back first. No removal here deletes a volume: the old container's
  * anonymous volumes are mounted into the new one by name.
+ *
+ * A runtime that `updatesInPlace` (an orchestrator such as Swarm) is handed
+ * the new spec instead and rolls the service itself, ports negotiated alike.
  */
 import { isCidxError } from '../errors.js';
 import type { CidxHooks, ServiceContext } from '../hooks.js';

@@ -60,7 +60,11 @@ async function serviceJson(name: string): Promise<{ ID: string; Spec: { Labels: 
   return JSON.parse(stdout)[0];
 }
 
+/** Swarm schedules tasks asynchronously and each step is a CLI call: on a loaded 2-core machine a test takes minutes. */
+const SWARM_TEST_MS = 10 * 60_000;
+
 test.serial('swarm: three services apply as Swarm services with working URLs; a changed env updates one in place; plan is then a no-op; down removes them', async (t) => {
+  t.timeout(SWARM_TEST_MS);
   await swarmReady();
   const preferred = await freePort();
   const project = await createProject(swarmConfig(preferred, 'v1'));
@@ -161,6 +165,7 @@ export default defineConfig({
 });
 
 test.serial('swarm, two nodes: a worker dockerd in a network namespace runs a replicated service; its URLs are the worker address and answer; the manager task reaches it by name', async (t) => {
+  t.timeout(SWARM_TEST_MS);
   await readvertiseSwarm(HOST_ADDRESS);
   t.teardown(() => stopWorkerSync());
   await startWorker(TEST_IMAGE);
