@@ -4,6 +4,8 @@
  * their URLs answer at the node's address, a changed env rolls the one
  * service through `docker service update`-style deploys, and `down` removes
  * them. One apply is shared by the assertions, as the suite's time budget asks.
+ * The last test adds a worker node (a dockerd in a network namespace, see
+ * test/helpers/swarm-worker.ts) and runs a replicated service there.
  */
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
