@@ -14,18 +14,19 @@ import { parseArgs } from 'node:util';
 import { buildInfo } from './lib/build-info.js';
 import { CIDX_BIN, log, stopping, timed, type Runtime } from './lib/exec.js';
 import { describeMachine, extraCaCertsNote, machineLine, type Machine } from './lib/machine.js';
-import { coldRows, noopRows, portRows, scaleRows, TARGETS, wideRows } from './lib/rows.js';
+import { coldRows, noopRows, portRows, scaleRows, TARGETS, wideRows, swarmRows } from './lib/rows.js';
 import { Sandbox } from './lib/sandbox.js';
 import { IMAGE, PUBLISHED_PORTS, SERVICES } from './lib/services.js';
 import { renderTable, type Row } from './lib/stats.js';
 import { measureCold, type ColdResult } from './scenarios/cold.js';
 import { measureScale, type ScaleResult } from './scenarios/scale.js';
 import { measureSteady, type NoopResult, type PortResult } from './scenarios/steady.js';
+import { measureSwarm, type SwarmResult } from './scenarios/swarm.js';
 import { measureWide, type WideResult } from './scenarios/wide.js';
 
-const SCENARIOS = ['cold', 'noop', 'port', 'scale', 'wide'] as const;
+const SCENARIOS = ['cold', 'noop', 'port', 'scale', 'wide', 'swarm'] as const;
 type Scenario = (typeof SCENARIOS)[number];
-/** `wide` compares cidx with itself (the cap on engine calls): asked for by name only. */
+/** `wide` compares cidx with itself (the cap on engine calls), `swarm` puts Docker in swarm mode: asked for by name only. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = ['cold', 'noop', 'port', 'scale'];
 
 export interface BenchOptions {
@@ -43,13 +44,14 @@ export interface BenchOptions {
   only: Scenario[];
 }
 
-const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--services N] [--parallel N] [--only cold,noop,port,scale,wide]
+const USAGE = `usage: node dist/bench/run.js [--runs N] [--runtime docker|podman|both] [--projects N] [--services N] [--parallel N] [--only cold,noop,port,scale,wide,swarm]
   --runs N        runs per timed measure, median reported (default 5)
   --runtime R     docker, podman or both (default both)
   --projects N    projects applied at once by the scale test, 1-100 (default 20)
   --services N    services of the one project the wide test applies, 1-100 (default 30)
   --parallel N    the wide test's cap on services created at once, 1-100 (default: cidx's)
-  --only LIST     comma-separated subset of cold,noop,port,scale,wide (default cold,noop,port,scale)`;
+  --only LIST     comma-separated subset of cold,noop,port,scale,wide,swarm (default cold,noop,port,scale;
+                  swarm: Docker only, makes the engine a one-node swarm if it is in none, and leaves it after)`;
 
 class UsageError extends Error {}
 
@@ -94,6 +96,7 @@ interface RuntimeResults {
   port?: PortResult;
   scale?: ScaleResult;
   wide?: WideResult;
+  swarm?: SwarmResult;
   /** Scenarios that could not be measured at all, with why. */
   errors: Partial<Record<Scenario, string>>;
 }
@@ -144,6 +147,10 @@ async function benchRuntime(sandbox: Sandbox, runtime: Runtime, options: BenchOp
   if (options.only.includes('wide')) {
     results.wide = await attempt('wide', () => measureWide(sandbox, runtime, options.runs, options.services, options.parallel));
     if (results.wide) rows.push(...wideRows(runtime, results.wide));
+  }
+  if (options.only.includes('swarm') && runtime === 'docker') {
+    results.swarm = await attempt('swarm', () => measureSwarm(sandbox, options.runs));
+    if (results.swarm) rows.push(...swarmRows(runtime, results.swarm));
   }
   return { results, rows };
 }

@@ -121,6 +121,14 @@ export interface ContainerRuntime {
    * `IMAGE_UNAVAILABLE` when the image cannot be had.
    */
   pullImage?(image: string, options: PullOptions): Promise<void>;
+  /**
+   * With `capabilities.updatesInPlace`: brings `previous` to `spec` itself, as
+   * an orchestrator's rolling update does, instead of the core's
+   * create-swap-remove (reconcile/replace.ts). Resolves once the updated
+   * service runs; throws `PortRefusedError` when a requested host port is
+   * taken (the core then retries with revised ports, as for `run`).
+   */
+  update?(previous: ObservedContainer, spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }>;
 }
 
 export interface InteractiveExecOptions {
@@ -155,6 +163,8 @@ export interface RuntimeCapabilities {
   readonly interactiveExec?: boolean;
   /** `hasImage` and `pullImage`: apply pulls missing images as a phase of its own, `cidx pull` works. Absent means false: `run`/`create` pull implicitly. */
   readonly pull?: boolean;
+  /** `update`: a changed service is updated by the runtime (Swarm's rolling update), not replaced by the core. Default: false. */
+  readonly updatesInPlace?: boolean;
 }
 
 export interface StreamLogsOptions {

@@ -443,9 +443,25 @@ export function findCycle(services: Record<string, { dependsOn: string[] }>): st
 
 export const configSchema = configShape.superRefine(checkReferences);
 
+/**
+ * Sections plugins add to a service, by key: `swarm: { replicas: 2 }` for the
+ * swarm runtime. A plugin owns a key by naming it, with the schema that
+ * validates it, in `CidxPlugin.serviceSections`; validation then accepts the
+ * key when that plugin is in the config and hands the parsed value on under
+ * the same key (core/config/sections.ts). For editor help, the plugin adds
+ * the key to this interface (optional, as every section is):
+ *
+ *   declare module 'cidx' { interface ServiceSections { swarm?: SwarmSection } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by plugins through declaration merging
+export interface ServiceSections {}
+
+/** A service as users write it: the built-in keys and the sections plugins add. */
+export type UserServiceConfig = z.input<typeof serviceSchema> & ServiceSections;
 /** What users write in `cidx.config.ts`. */
-export type CidxUserConfig = z.input<typeof configSchema>;
+export type CidxUserConfig = Omit<z.input<typeof configSchema>, 'services'> & { services: Record<string, UserServiceConfig> };
+/** A validated service with defaults applied, plugin sections included. */
+export type ServiceConfig = z.output<typeof serviceSchema> & ServiceSections;
 /** The validated config with defaults applied, as the core and plugins see it. */
-export type CidxConfig = z.output<typeof configSchema>;
-export type ServiceConfig = z.output<typeof serviceSchema>;
+export type CidxConfig = Omit<z.output<typeof configSchema>, 'services'> & { services: Record<string, ServiceConfig> };
 export type HealthConfig = z.output<typeof healthSchema>;

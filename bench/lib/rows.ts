@@ -1,6 +1,7 @@
 /** Turns measurements into table rows, each with its target and verdict. */
 import type { ColdResult } from '../scenarios/cold.js';
 import type { ScaleResult } from '../scenarios/scale.js';
+import type { SwarmResult } from '../scenarios/swarm.js';
 import type { WideResult } from '../scenarios/wide.js';
 import type { NoopResult, PortResult } from '../scenarios/steady.js';
 import type { Runtime } from './exec.js';
@@ -125,6 +126,21 @@ export function wideRows(runtime: Runtime, wide: WideResult): Row[] {
       ratio: times(value),
       target: `≤ ${TARGETS.wideCappedOverUncapped}×`,
       pass: clean(wide.capped) && measured(wide.uncapped) && value !== null ? value <= TARGETS.wideCappedOverUncapped : false,
+    },
+  ];
+}
+
+/** Informational: no target yet; the floor shows what Swarm itself costs for the same three services. */
+export function swarmRows(runtime: Runtime, swarm: SwarmResult): Row[] {
+  return [
+    {
+      runtime,
+      measure: 'swarm cold apply (runtime: swarm)',
+      cidx: cell(swarm.cidx),
+      baseline: `service create floor ${cell(swarm.floor)}`,
+      ratio: times(ratio(swarm.cidx, swarm.floor)),
+      target: 'none yet',
+      pass: null,
     },
   ];
 }

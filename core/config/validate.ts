@@ -8,6 +8,7 @@ import { CidxError } from '../errors.js';
 import { projectIdentity } from '../project.js';
 import { formatIssues, formatPath } from './format-issues.js';
 import { stripLegacySettings } from './legacy.js';
+import { splitSections } from './sections.js';
 import type { LoadedConfig } from './load.js';
 import { unwrapDefault } from './unwrap.js';
 
@@ -16,7 +17,10 @@ export { unwrapDefault };
 /** Validates an already loaded config object; exported for tests and embedders. */
 export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
   const unwrapped = unwrapDefault(raw);
-  const { config: stripped, warnings } = stripLegacySettings(unwrapped);
+  const { config: legacyFree, warnings } = stripLegacySettings(unwrapped);
+  // Plugin-owned service sections are validated by their plugins' schemas, not the built-in one.
+  const sections = splitSections(legacyFree);
+  const stripped = sections.config;
   const result = configSchema.safeParse(stripped, { error: configErrorMap });
   const invalid = (lines: string[]) =>
     new CidxError('CONFIG_INVALID', `${path.basename(filepath)} has ${lines.length} problem${lines.length === 1 ? '' : 's'} (${filepath})`, {
@@ -24,13 +28,14 @@ export function validateConfig(raw: unknown, filepath: string): LoadedConfig {
     });
   if (!result.success) {
     // zod skips cross-field checks when the shape is wrong; run the reference checks that can still run.
-    const lines = [...new Set([...formatIssues(result.error.issues), ...referenceProblems(stripped)])];
+    const lines = [...new Set([...formatIssues(result.error.issues), ...sections.problems, ...referenceProblems(stripped)])];
     // An own `__proto__` key zod already reported (an unknown key of a strict object) is not repeated.
     lines.push(...protoKeyProblems(stripped).filter((line) => !lines.some((known) => known.startsWith(line.slice(0, line.indexOf(': ') + 1)))));
     throw invalid(lines);
   }
   const protoKeys = protoKeyProblems(stripped);
-  if (protoKeys.length) throw invalid(protoKeys);
+  if (protoKeys.length || sections.problems.length) throw invalid([...sections.problems, ...protoKeys]);
+  sections.fill(result.data.services);
   const project = projectIdentity(path.dirname(filepath), filepath, result.data.project);
   return { config: result.data, project, warnings };
 }

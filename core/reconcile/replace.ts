@@ -11,6 +11,9 @@
  * only before the old container is stopped; once it is, the swap is finished
  * or rolled back first. No removal here deletes a volume: the old container's
  * anonymous volumes are mounted into the new one by name.
+ *
+ * A runtime that `updatesInPlace` (an orchestrator such as Swarm) is handed
+ * the new spec instead and rolls the service itself, ports negotiated alike.
  */
 import { isCidxError } from '../errors.js';
 import type { CidxHooks, ServiceContext } from '../hooks.js';
@@ -21,6 +24,10 @@ import { negotiatePorts, type RunOutcome } from './run-service.js';
 export async function replace(hooks: CidxHooks, context: ServiceContext & { previous: ObservedContainer }): Promise<RunOutcome> {
   const { runtime, service, previous: old, signal } = context;
   signal.throwIfAborted();
+  // An orchestrator updates its services itself (rolling, with its own rollback): hand it the new spec.
+  if (runtime.capabilities.updatesInPlace && runtime.update) {
+    return negotiatePorts(hooks, context, async (assignments) => (await runtime.update!(old, service.spec, assignments)).id);
+  }
   const declared = new Set(service.spec.volumes.map((volume) => volume.target));
   const carried = (await runtime.anonymousVolumes(old.id)).filter((volume) => !declared.has(volume.target));
   const spec = { ...service.spec, name: replacementName(service.spec.name, old) };
