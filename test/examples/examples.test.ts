@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 import test from 'ava';
 import { execa } from 'execa';
 import { projectId } from '../../core/index.js';
-import { containerNames, httpStatus, removeByLabel, REPO_ROOT, RUNTIMES, tempProject } from './project.js';
+import type { ProjectReport } from '../../core/model.js';
+import { containerNames, httpBody, httpStatus, removeByLabel, REPO_ROOT, RUNTIMES, tempProject } from './project.js';
 
 const example = (relative: string) => readFile(path.join(REPO_ROOT, 'examples', relative), 'utf8');
 
@@ -45,6 +46,37 @@ for (const runtime of RUNTIMES) {
       t.is(await httpStatus(url), 200, url);
     }
     t.true((await project.apply()).services.every((service) => service.action === 'unchanged'), 'a second apply is a no-op');
+    const down = await project.cidx(['down', '--volumes']);
+    t.is(down.exitCode, 0, down.stderr);
+    t.deepEqual(await containerNames(runtime, project.id), []);
+  });
+
+  test(`${runtime}: the stack example seeds through a job, reads .env, mounts a repo file, leaves the tools profile out until asked`, async (t) => {
+    const project = await tempProject(t, runtime, {
+      'cidx.config.ts': await example('stack/cidx.config.ts'),
+      '.env': await example('stack/.env'),
+      'db/init.sql': await example('stack/db/init.sql'),
+    });
+    const report = await project.apply();
+    t.deepEqual(
+      report.services.map(({ name, state, action }) => ({ name, state, action })),
+      [
+        { name: 'db', state: 'running', action: 'created' },
+        { name: 'migrate', state: 'exited', action: 'created' },
+        { name: 'api', state: 'running', action: 'created' },
+      ],
+    );
+    t.like(report.services.find((service) => service.name === 'migrate'), { job: { status: 'succeeded', exitCode: 0 } });
+    t.deepEqual(report.excluded?.map((service) => service.name), ['admin']);
+    const api = report.services.find((service) => service.name === 'api')!.ports[0]!.url!;
+    t.is(await httpBody(api), 'hello from .env', 'the greeting comes from .env');
+    t.is(await httpBody(`${api}/seed/schema.sql`), await example('stack/db/init.sql'), 'api serves what the job copied from the mounted file');
+
+    const again = await project.apply();
+    t.true(again.services.every((service) => service.action === 'unchanged'), 'a job that succeeded is not run again');
+    const tools = await project.cidx(['apply', '--profile', 'tools', '--json']);
+    t.is(tools.exitCode, 0, tools.stderr);
+    t.like((JSON.parse(tools.stdout) as ProjectReport).services.find((service) => service.name === 'admin'), { action: 'created', healthy: true });
     const down = await project.cidx(['down', '--volumes']);
     t.is(down.exitCode, 0, down.stderr);
     t.deepEqual(await containerNames(runtime, project.id), []);
