@@ -356,6 +356,10 @@ function checkReferences(config: Shape, ctx: z.RefinementCtx): void {
     if (service.job && service.health) {
       issue(['services', name, 'health'], 'a job has no health probe: it is done when it exits (exit 0 is success); remove `health`');
     }
+    // An engine that restarts a finished job would run it again and again, behind cidx's back.
+    if (service.job && service.restart !== undefined && service.restart !== 'no') {
+      issue(['services', name, 'restart'], `a job runs once per apply that needs it; restart '${service.restart}' would make the engine run it again after it exits: remove \`restart\` (or set 'no')`);
+    }
     if (service.health) {
       for (const kind of ['http', 'tcp'] as const) {
         const ref = service.health[kind]?.port;

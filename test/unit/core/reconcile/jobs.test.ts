@@ -210,6 +210,12 @@ test('config: a job with a health probe is a config error that says why', (t) =>
   t.true(isCidxError(error) && error.details.some((line) => line.includes('services.migrate.health') && line.includes('a job has no health probe')), String(isCidxError(error) && error.details));
 });
 
+test('config: a job the engine would restart is a config error; restart: \'no\' is fine', (t) => {
+  const error = t.throws(() => contextFor({ services: { migrate: { image: IMAGE, job: true, restart: 'unless-stopped' } } }));
+  t.true(isCidxError(error) && error.details.some((line) => line.includes('services.migrate.restart') && line.includes("restart 'unless-stopped'")), String(isCidxError(error) && error.details));
+  t.notThrows(() => contextFor({ services: { migrate: { image: IMAGE, job: true, restart: 'no' } } }));
+});
+
 test('a vetoed rerun of a job that succeeded keeps its success: no failure, dependants go ahead', async (t) => {
   const desired = await desiredFor({ services: { ...STACK.services, migrate: { ...STACK.services.migrate, command: ['migrate', '--all'] } } });
   const [migrate, web] = desired;
