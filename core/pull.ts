@@ -70,7 +70,20 @@ export async function pullImagesSettled(runtime: ContainerRuntime, services: Arr
   if (!runtime.capabilities.pull || !runtime.hasImage || !runtime.pullImage) return { pulled: [], failed: [] };
   const policy = options.policy ?? 'missing';
   const uses = imageUses(services);
-  const wanted = policy === 'always' ? uses : (await Promise.all(uses.map(async (use) => ((await runtime.hasImage!(use.image)) ? undefined : use)))).filter((use): use is ImageUse => use !== undefined);
+  // An engine that refuses even to look an image up (an invalid reference: uppercase, a bad tag) refuses that
+  // image, not the apply: its services fail with the engine's reason and nothing else is touched.
+  const refused: PullOutcome['failed'] = [];
+  const present = async (use: ImageUse): Promise<boolean> => {
+    try {
+      return await runtime.hasImage!(use.image);
+    } catch (error) {
+      if (!isCidxError(error) || error.code !== 'RUNTIME_COMMAND') throw error;
+      refused.push({ use, error: pullFailed(use, new CidxError('IMAGE_UNAVAILABLE', `${runtime.name} cannot use image ${use.image}`, { details: error.details, cause: error })) as CidxError });
+      return true; // not pulled: it is already in `refused`
+    }
+  };
+  const wanted = policy === 'always' ? uses : (await Promise.all(uses.map(async (use) => ((await present(use)) ? undefined : use)))).filter((use): use is ImageUse => use !== undefined);
+  if (refused.length) return { pulled: [], failed: refused };
   if (policy === 'never') {
     return {
       pulled: [],

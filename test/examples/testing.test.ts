@@ -5,7 +5,7 @@
  * down, on the runtime CIDX_RUNTIME names. They run from the repo as they are
  * (each example's project is its own directory), with a private cache dir.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +51,10 @@ for (const runtime of RUNTIMES) {
       t.regex(output, example.passed);
 
       // The port cache names the runtime that published the ports: the stack ran where CIDX_RUNTIME said.
-      const ports = JSON.parse(await readFile(path.join(cacheDir, 'ports', `${id}.json`), 'utf8')) as { services: Record<string, Record<string, { runtime?: string }>> };
+      // One file per (project, engine): `<id>@<engine key>.json`.
+      const files = (await readdir(path.join(cacheDir, 'ports'))).filter((name) => name.startsWith(`${id}@`) && name.endsWith('.json'));
+      t.is(files.length, 1, files.join(', '));
+      const ports = JSON.parse(await readFile(path.join(cacheDir, 'ports', files[0]!), 'utf8')) as { services: Record<string, Record<string, { runtime?: string }>> };
       t.is(ports.services.web?.http?.runtime, runtime);
       t.deepEqual(await projectContainerIds(runtime, id), [], 'the teardown removed the stack');
     });

@@ -45,7 +45,7 @@ for (const runtime of RUNTIMES) {
       const declared = THREE_SERVICE_PORTS[name]!;
       t.deepEqual(entry.ports.map((port) => port.name).sort(), Object.keys(declared).sort(), `${name} ports`);
       for (const port of entry.ports) {
-        t.deepEqual(Object.keys(port).sort(), ['container', 'fallback', 'host', 'hostIp', 'name', 'preferred', 'url'], `${name}.${port.name} keys`);
+        t.deepEqual(Object.keys(port).sort(), ['container', 'fallback', 'host', 'hostIp', 'name', 'preferred', 'protocol', 'url'], `${name}.${port.name} keys`);
         t.is(port.container, declared[port.name] ?? -1);
         t.true(Number.isInteger(port.host) && port.host! > 0 && port.host! < 65536, `${name}.${port.name} host ${port.host}`);
         t.is(port.hostIp, '127.0.0.1', 'loopback is the default bind');

@@ -74,6 +74,19 @@ test('a failed pull names the services that needed it, after the other pulls end
   t.deepEqual(pulls.sort(), ['ollama/ollama:0.5', 'qdrant/qdrant:v1']);
 });
 
+test('an image the engine refuses even to look up fails its services with the engine\'s reason; nothing is pulled', async (t) => {
+  const { runtime, pulls } = engine([]);
+  (runtime as { hasImage: unknown }).hasImage = async (image: string) => {
+    if (image !== image.toLowerCase()) throw new CidxError('RUNTIME_COMMAND', 'fake image failed', { details: ['Error: repository name must be lowercase'] });
+    return false;
+  };
+  const error = await t.throwsAsync(pullImages(runtime, [{ name: 'db', image: 'localhost/DB:1' }, { name: 'web', image: 'web:1' }]));
+  t.true(hasCode(error, 'IMAGE_UNAVAILABLE'));
+  t.regex(error!.message, /^service db: fake cannot use image localhost\/DB:1/);
+  t.deepEqual((error as CidxError).details, ['Error: repository name must be lowercase']);
+  t.deepEqual(pulls, []);
+});
+
 test('a runtime without the pull capability is left to pull inside run/create', async (t) => {
   const runtime = { name: 'old', capabilities: { networks: false, labelledVolumes: false, streamLogs: false, describe: false } } as unknown as ContainerRuntime;
   t.deepEqual(await pullImages(runtime, services, { policy: 'never' }), []);
