@@ -12,7 +12,8 @@ import test from 'ava';
 import { execa } from 'execa';
 import { projectId } from '../../core/index.js';
 import type { ProjectReport } from '../../core/model.js';
-import { containerNames, httpBody, httpStatus, removeByLabel, REPO_ROOT, RUNTIMES, tempProject } from './project.js';
+import { httpGet } from '../helpers/net.js';
+import { containerNames, httpStatus, removeByLabel, REPO_ROOT, RUNTIMES, tempProject } from './project.js';
 
 const example = (relative: string) => readFile(path.join(REPO_ROOT, 'examples', relative), 'utf8');
 
@@ -69,8 +70,8 @@ for (const runtime of RUNTIMES) {
     t.like(report.services.find((service) => service.name === 'migrate'), { job: { status: 'succeeded', exitCode: 0 } });
     t.deepEqual(report.excluded?.map((service) => service.name), ['admin']);
     const api = report.services.find((service) => service.name === 'api')!.ports[0]!.url!;
-    t.is(await httpBody(api), 'hello from .env', 'the greeting comes from .env');
-    t.is(await httpBody(`${api}/seed/schema.sql`), await example('stack/db/init.sql'), 'api serves what the job copied from the mounted file');
+    t.is((await httpGet(api)).body, 'hello from .env', 'the greeting comes from .env');
+    t.is((await httpGet(`${api}/seed/schema.sql`)).body, await example('stack/db/init.sql'), 'api serves what the job copied from the mounted file');
 
     const again = await project.apply();
     t.true(again.services.every((service) => service.action === 'unchanged'), 'a job that succeeded is not run again');

@@ -132,20 +132,6 @@ export function httpStatus(url: string, timeoutMs = 5_000): Promise<number> {
   });
 }
 
-/** The body of a GET, as text. */
-export function httpBody(url: string, timeoutMs = 5_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve(body));
-    });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-  });
-}
-
 const claimed = new Set<number>();
 
 /**

@@ -4,9 +4,9 @@
  * one: not cidx's, not the docker/podman CLI's, not while a `run` pulls.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import { watchArgv } from '../helpers/argv-watch.js';
 import { withProject } from '../helpers/project.js';
 import { service } from '../helpers/reports.js';
 import { RUNTIMES, runtimeCli, runtimeShim, TEST_IMAGE } from '../helpers/runtime.js';
@@ -40,42 +40,16 @@ const config = {
   },
 };
 
-/** Every process's command line that holds `needle`, as "pid: argv". */
-async function cmdlinesHolding(needle: string): Promise<{ hits: string[]; runs: number }> {
-  const hits: string[] = [];
-  let runs = 0;
-  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
-    const argv = await readFile(`/proc/${pid}/cmdline`).catch(() => Buffer.alloc(0));
-    const text = argv.toString('utf8');
-    if (text.includes(needle)) hits.push(`${pid}: ${text.split('\0').join(' ')}`);
-    if (/\0run\0-d\0--name\0cidx-/.test(text)) runs++;
-  }
-  return { hits, runs };
-}
-
 for (const runtime of RUNTIMES) {
   test(`${runtime}: no env value appears in any process's argv while \`${runtime} run\` is in flight, and the container sees each value exactly`, withProject, config, async (t, project) => {
     // The first run dawdles 2 s before reaching the engine, as a pull would; its argv is cidx's.
     const shim = await runtimeShim(runtime, path.dirname(project.root), { delayFirstRun: 2 });
     const apply = project.spawn(['apply', '--json', '--debug', '--runtime', runtime], { env: shim.env });
-    let done = false;
-    const leaks = new Set<string>();
-    let runsSeen = 0;
-    const watching = (async () => {
-      while (!done) {
-        const { hits, runs } = await cmdlinesHolding(SECRET);
-        for (const hit of hits) leaks.add(hit);
-        runsSeen += runs;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
-    const result = await apply.result;
-    done = true;
-    await watching;
+    const { result, leaks, runsSeen } = await watchArgv(SECRET, apply.result);
 
     t.is(result.exitCode, 0, result.describe());
     t.true(runsSeen > 0, 'the watch never saw the `run` in flight: it proves nothing');
-    t.deepEqual([...leaks], [], 'a process carried an env value in its argv');
+    t.deepEqual(leaks, [], 'a process carried an env value in its argv');
     t.false(result.stdout.includes(SECRET) || result.stderr.includes(SECRET), `--debug output shows an env value\n${result.describe()}`);
 
     const id = service(result.json(), 'vault').container!.id;

@@ -12,6 +12,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type { ProjectReport } from '../../core/model.js';
+import { watchArgv } from '../helpers/argv-watch.js';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { service, stepsByService, type PlanStep } from '../helpers/reports.js';
 import { finishedAtMs, inspectContainers, projectContainerIds, RUNTIMES, runtimeCli, runtimeShim, startedAtMs, TEST_IMAGE } from '../helpers/runtime.js';
@@ -49,18 +50,6 @@ JOB_EXIT=${jobExit}
 JOB_SLEEP='1'
 `;
 
-/** Every process's command line holding `needle`, and how many `run`s of cidx's were in flight. */
-async function cmdlinesHolding(needle: string): Promise<{ hits: string[]; runs: number }> {
-  const hits: string[] = [];
-  let runs = 0;
-  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
-    const text = (await readFile(`/proc/${pid}/cmdline`).catch(() => Buffer.alloc(0))).toString('utf8');
-    if (text.includes(needle)) hits.push(`${pid}: ${text.split('\0').join(' ')}`);
-    if (/\0run\0-d\0--name\0cidx-/.test(text)) runs++;
-  }
-  return { hits, runs };
-}
-
 /** Files under `dir` whose content holds `needle`. */
 async function filesHolding(dir: string, needle: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -89,23 +78,10 @@ for (const runtime of RUNTIMES) {
     // First apply, watched: the job's `run` (it has the env file too) dawdles 2 s, so the watch sees it in flight.
     const shim = await runtimeShim(runtime, path.dirname(project.root), { delayFirstRun: 2 });
     const first = project.spawn(['apply', '--json', '--runtime', runtime], { env: shim.env });
-    let done = false;
-    const leaks = new Set<string>();
-    let runsSeen = 0;
-    const watching = (async () => {
-      while (!done) {
-        const { hits, runs } = await cmdlinesHolding(SECRET);
-        for (const hit of hits) leaks.add(hit);
-        runsSeen += runs;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
-    const applied = await first.result;
-    done = true;
-    await watching;
+    const { result: applied, leaks, runsSeen } = await watchArgv(SECRET, first.result);
     t.is(applied.exitCode, 0, applied.describe());
     t.true(runsSeen > 0, 'the watch never saw a `run` in flight: it proves nothing');
-    t.deepEqual([...leaks], [], 'a process carried an env file value in its argv');
+    t.deepEqual(leaks, [], 'a process carried an env file value in its argv');
     t.deepEqual(await filesHolding(project.cacheDir, SECRET), [], 'an env file value was written to the cache');
 
     const report = applied.json<ProjectReport>();
