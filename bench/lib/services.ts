@@ -58,7 +58,13 @@ export const PUBLISHED_PORTS = SERVICES.reduce((count, service) => count + Objec
  * which is what the parallel floor does.
  */
 export function cidxConfigText(options: { independent?: boolean } = {}): string {
-  const services = Object.fromEntries(
+  const services = cidxServices(options);
+  return `import { defineConfig } from 'cidx';\n\nexport default defineConfig(${JSON.stringify({ services }, null, 2)});\n`;
+}
+
+/** The `services` of the config, for every scenario that renders one (the swarm one too). */
+export function cidxServices(options: { independent?: boolean; healthTimeout?: string } = {}): Record<string, unknown> {
+  return Object.fromEntries(
     SERVICES.map((service) => [
       service.name,
       {
@@ -66,12 +72,11 @@ export function cidxConfigText(options: { independent?: boolean } = {}): string 
         ports: service.ports,
         env: service.env,
         ...(Object.keys(service.volumes).length ? { volumes: service.volumes } : {}),
-        health: { http: { port: service.health.port, path: service.health.path }, timeout: HEALTH_TIMEOUT },
+        health: { http: { port: service.health.port, path: service.health.path }, timeout: options.healthTimeout ?? HEALTH_TIMEOUT },
         ...(service.dependsOn.length && !options.independent ? { dependsOn: service.dependsOn } : {}),
       },
     ]),
   );
-  return `import { defineConfig } from 'cidx';\n\nexport default defineConfig(${JSON.stringify({ services }, null, 2)});\n`;
 }
 
 /** Names the floor gives its containers and volumes; `prefix` is unique per bench run and runtime. */

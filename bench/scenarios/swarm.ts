@@ -15,7 +15,7 @@ import type { ProjectReport } from '../../core/model.js';
 import { cidx, describeFailure, log, raw, stopping, timed } from '../lib/exec.js';
 import { waitForHttp } from '../lib/probe.js';
 import type { Sandbox } from '../lib/sandbox.js';
-import { IMAGE, SERVICES, type BenchService } from '../lib/services.js';
+import { cidxServices, IMAGE, SERVICES, type BenchService } from '../lib/services.js';
 import { fail, ms, newSamples, record, type Samples } from '../lib/stats.js';
 import { unhealthyServices } from './cold.js';
 
@@ -29,18 +29,8 @@ export interface SwarmResult {
 }
 
 function swarmConfigText(): string {
-  const services = Object.fromEntries(
-    SERVICES.map((service) => [
-      service.name,
-      {
-        image: IMAGE,
-        ports: service.ports,
-        env: service.env,
-        ...(Object.keys(service.volumes).length ? { volumes: service.volumes } : {}),
-        health: { http: { port: service.health.port, path: service.health.path }, timeout: '5m' },
-      },
-    ]),
-  );
+  // No dependsOn: the floor creates the three services at once.
+  const services = cidxServices({ independent: true, healthTimeout: '5m' });
   return `import { defineConfig } from 'cidx';
 import { swarmRuntime } from ${JSON.stringify(PLUGIN)};
 
