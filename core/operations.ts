@@ -17,7 +17,7 @@ import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan, type Step } from './reconcile/plan.js';
-import { pullImagesSettled, type PullPhaseOptions, type PullPolicy } from './pull.js';
+import { pullImagesSettled, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { pullFailedReport } from './reconcile/pull-report.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
@@ -99,6 +99,9 @@ export async function restartProject(session: Session, options: ApplyOptions = {
   });
 }
 
+/** Ends an execute whose pull phase failed; the failures are reported per service instead. */
+const PULL_FAILED = Symbol('pull failed');
+
 async function applyLocked(session: Session, options: ApplyOptions): Promise<ProjectReport> {
   try {
     await session.hooks.beforeApply.promise(session);
@@ -106,8 +109,18 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     assertReachablePorts(desired, session.runtime);
     const vetoed = applyVetoes(desired, steps);
     // Before any container is touched: an image that cannot be had fails its services here, and nothing runs.
-    const pulls = await pullImagesSettled(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
-    const executed = pulls.failed.length ? pullFailedReport(session, vetoed.desired, vetoed.steps, pulls.failed) : await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting }, vetoed.desired, vetoed.steps);
+    // The phase runs alongside the network and volume set-up (prepare.ts), so checking for images costs a
+    // cold apply no time of its own; a failed pull ends the execute before its first container step.
+    let failedPulls: PullOutcome['failed'] = [];
+    const pullPhase = async () => {
+      const pulls = await pullImagesSettled(session.runtime, imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy), { ...options.pull, signal: session.signal });
+      failedPulls = pulls.failed;
+      if (failedPulls.length) throw PULL_FAILED;
+    };
+    const executed = await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting, beforeContainers: pullPhase }, vetoed.desired, vetoed.steps).catch((error: unknown) => {
+      if (error !== PULL_FAILED) throw error;
+      return pullFailedReport(session, vetoed.desired, vetoed.steps, failedPulls);
+    });
     const reviewed = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
     const report = excluded ? { ...reviewed, excluded } : reviewed;
     await session.hooks.afterReport.promise(report, session);
@@ -122,7 +135,7 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
 
 /** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */
 function imagesToPull(desired: DesiredService[], steps: Step[], policy: PullPolicy = 'missing'): Array<{ name: string; image: string }> {
-  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : step.op === 'create' || step.op === 'recreate').map((step) => step.service));
+  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : step.op === 'create' || step.op === 'recreate' || step.op === 'rerun').map((step) => step.service));
   return desired.filter((service) => needed.has(service.name)).map((service) => ({ name: service.name, image: service.spec.image }));
 }
 

@@ -23,6 +23,12 @@ export interface ExecuteContext extends ReportContext {
   parallel?: number;
   /** How apply waits for health; default: each service's own health config. */
   waiting?: Waiting;
+  /**
+   * Work that must finish before any container is touched (apply's pull
+   * phase); it runs alongside the network and volume set-up. A throw ends the
+   * execute with that error, no container touched. Default: none.
+   */
+  beforeContainers?: () => Promise<void>;
 }
 
 export interface Waiting {

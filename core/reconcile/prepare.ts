@@ -9,7 +9,7 @@ import type { DesiredService, ServiceReport } from '../model.js';
 import { LABELS, ownerLabels } from '../project.js';
 import type { ExecuteContext } from './execute.js';
 import type { Step } from './plan.js';
-import { prepareVolumes } from './volumes.js';
+import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 
 export interface Prepared {
   /** The desired services, with legacy-named volumes kept in use. */
@@ -24,8 +24,20 @@ export interface Prepared {
 
 export async function prepare(context: ExecuteContext, desired: DesiredService[], steps: Step[]): Promise<Prepared> {
   const { runtime } = context;
-  // Orphans and leftovers first: they may hold ports the others want. A leftover may be the
-  // replacement an interrupted recreate carried anonymous volumes over to: keep every volume.
+  // Labelled volumes and the network, alongside whatever must precede any container step (the pull
+  // phase): none of them touches a container. Each is awaited, so a failure of one leaves nothing running.
+  const notes: string[] = [];
+  const [gate, network, volumes] = await Promise.allSettled([
+    context.beforeContainers?.(),
+    ensureNetwork(context, desired, steps, notes),
+    prepareVolumes(context, desired, steps),
+  ]);
+  for (const outcome of [gate, network, volumes]) if (outcome.status === 'rejected') throw outcome.reason;
+  const onDefaultNetwork = (network as PromiseFulfilledResult<boolean>).value;
+  const prepared = (volumes as PromiseFulfilledResult<PreparedVolumes>).value;
+  notes.push(...prepared.notes);
+  // Then orphans and leftovers, before any service: they may hold ports the others want. A leftover may
+  // be the replacement an interrupted recreate carried anonymous volumes over to: keep every volume.
   const removals = steps.filter((step) => step.op === 'remove');
   const orphans = removals.map((step) => step.container.id);
   const leftovers = steps.flatMap((step) => (step.op === 'remove' ? [] : step.duplicates ?? [])).map((container) => container.id);
@@ -33,13 +45,6 @@ export async function prepare(context: ExecuteContext, desired: DesiredService[]
     orphans.length ? runtime.remove(orphans) : undefined,
     leftovers.length ? runtime.remove(leftovers, { keepVolumes: true }) : undefined,
   ]);
-  // Labelled volumes, before any container mounts them; alongside the network (awaited below).
-  const volumes = prepareVolumes(context, desired, steps);
-  volumes.catch(() => undefined);
-  const notes: string[] = [];
-  const onDefaultNetwork = await ensureNetwork(context, desired, steps, notes);
-  const prepared = await volumes;
-  notes.push(...prepared.notes);
   const removed: ServiceReport[] = removals.map((step) => ({
     name: step.service,
     state: 'missing',

@@ -83,3 +83,46 @@ test('an engine that stops answering ends the apply: no later level is acted on'
   t.is((error as CidxError).code, 'ENGINE_UNAVAILABLE');
   t.deepEqual(runOrder(runtime).sort(), ['db', 'other']);
 });
+
+test('work before containers (the pull phase) runs alongside the volume set-up; when it throws, no container is touched, orphans included', async (t) => {
+  const WITH_VOLUME = { services: { ...STACK.services, db: { ...STACK.services.db, volumes: { data: '/data' } } } };
+  const desired = await desiredFor(WITH_VOLUME);
+  const orphan = { ...(await desiredFor({ services: { gone: { image: IMAGE } } }))[0]!, name: 'gone' };
+  const observed: ObservedContainer[] = [
+    { id: 'c00000000orphan', name: orphan.spec.name, service: 'gone', projectId: orphan.spec.labels['io.cidx.project']!, configHash: 'x', image: IMAGE, state: 'running', exitCode: undefined, startedAt: undefined, ports: [], labels: orphan.spec.labels },
+  ];
+  // The volume set-up lasts until the gate has run (or 2 s): were they in sequence, the gate would see it done.
+  let gateRan!: () => void;
+  const gateSeen = new Promise<void>((resolve) => (gateRan = resolve));
+  let volumesInFlight = false;
+  const runtime = fakeRuntime(
+    {
+      listVolumes: async (base, ...args) => {
+        volumesInFlight = true;
+        await Promise.race([gateSeen, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        volumesInFlight = false;
+        return base(...args);
+      },
+    },
+    observed,
+  );
+  let volumesDuringGate: boolean | undefined;
+  const failure = new CidxError('IMAGE_UNAVAILABLE', 'no such image');
+  const context = {
+    ...contextFor(WITH_VOLUME),
+    runtime,
+    hooks: createHooks(),
+    beforeContainers: async () => {
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve)); // the fake engine's own turn
+      volumesDuringGate = volumesInFlight;
+      gateRan();
+      throw failure;
+    },
+  };
+  const error = await t.throwsAsync(executePlan(context, desired, plan(desired, observed)));
+  t.is(error, failure);
+  t.true(volumesDuringGate, 'the gate ran after the volume set-up, not alongside it');
+  t.deepEqual(runtime.callsOf('remove'), [], 'the orphan was removed although the pull phase failed');
+  t.deepEqual(runtime.callsOf('run'), []);
+  t.true(runtime.containers.has('c00000000orphan'));
+});
