@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { execa } from 'execa';
 
 export const NAMESPACE = 'cidxsw';
@@ -37,7 +37,29 @@ function ip(args: string[]) {
   return execa('ip', args, { timeout: 30_000 });
 }
 
+/** A crashed (SIGKILLed) earlier run leaves its daemon, namespace, link and data root: nothing of it can be reused. */
+function removeLeftover(): void {
+  try {
+    const pid = Number(readFileSync(`${EXEC_ROOT}.pid`, 'utf8'));
+    if (Number.isInteger(pid) && pid > 1) {
+      process.kill(pid, 'SIGKILL');
+      execFileSync('sleep', ['1']);
+    }
+  } catch {
+    // no leftover daemon
+  }
+  for (const args of [['netns', 'del', NAMESPACE], ['link', 'del', HOST_VETH]]) {
+    try {
+      execFileSync('ip', args, { stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      // nothing to remove
+    }
+  }
+  for (const dir of [DATA_ROOT, EXEC_ROOT, `${EXEC_ROOT}.pid`]) rmSync(dir, { recursive: true, force: true });
+}
+
 export async function startWorker(image: string): Promise<void> {
+  removeLeftover();
   made = true;
   process.once('exit', stopWorkerSync);
   await ip(['netns', 'add', NAMESPACE]);
