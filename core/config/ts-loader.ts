@@ -28,9 +28,9 @@ import { applyEditScript, editScript, type EditOp } from './edit-script.js';
  * config importing only defineConfig/definePlugin gets the dependency-free
  * module; anything else gets the full public API.
  */
-let selfEntriesMemo: { light: string; full: string; plugins: string; ociCli: string } | undefined;
+let selfEntriesMemo: { light: string; full: string; plugins: string; ociCli: string; swarm: string } | undefined;
 
-function selfEntries(): { light: string; full: string; plugins: string; ociCli: string } {
+function selfEntries(): { light: string; full: string; plugins: string; ociCli: string; swarm: string } {
   if (selfEntriesMemo) return selfEntriesMemo;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   // Walk up to our package root: this file runs from dist/core/config/ or from a bundle chunk.
@@ -41,6 +41,7 @@ function selfEntries(): { light: string; full: string; plugins: string; ociCli: 
     // The package's other public entry points (package.json "exports"), for runtime plugins written in the config.
     plugins: pathToFileURL(path.join(dir, 'dist/plugins/index.js')).href,
     ociCli: pathToFileURL(path.join(dir, 'dist/plugins/oci-cli/index.js')).href,
+    swarm: pathToFileURL(path.join(dir, 'dist/plugins/swarm-runtime/index.js')).href,
   };
   return selfEntriesMemo;
 }
@@ -59,7 +60,7 @@ const STALE = [
 /**
  * Gives every static specifier that depends on the config's location an
  * absolute one: `'cidx'` becomes cidx's own code (light or full entry),
- * `'cidx/plugins'` and `'cidx/oci-cli'` its other public entry points (so a
+ * `'cidx/plugins'`, `'cidx/oci-cli'` and `'cidx/swarm'` its other public entry points (so a
  * config works with a global cidx, and shares the running cidx's classes),
  * `'./x'` and `'../x'` the file next to the config. `import.meta.url`,
  * `.filename` and `.dirname` become the config's own.
@@ -69,10 +70,11 @@ export function rewriteImports(code: string, filepath: string): string {
   const base = pathToFileURL(filepath);
   return code
     .replace(
-      /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])(cidx(?:\/plugins|\/oci-cli)?|\.{1,2}\/[^'"\n]*)\3/g,
+      /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])(cidx(?:\/plugins|\/oci-cli|\/swarm)?|\.{1,2}\/[^'"\n]*)\3/g,
       (_match, keyword: string, clause: string, quote: string, specifier: string) => {
         if (specifier === 'cidx/plugins') return `${keyword}${clause}${quote}${entries.plugins}${quote}`;
         if (specifier === 'cidx/oci-cli') return `${keyword}${clause}${quote}${entries.ociCli}${quote}`;
+        if (specifier === 'cidx/swarm') return `${keyword}${clause}${quote}${entries.swarm}${quote}`;
         if (specifier !== 'cidx') return `${keyword}${clause}${quote}${new URL(specifier, base).href}${quote}`;
         const names = /^\s*\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
         const light = names !== undefined && names.every((name) => LIGHT_NAMES.has(name));

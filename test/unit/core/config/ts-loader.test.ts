@@ -125,18 +125,20 @@ test("loadConfig loads a config that imports defineConfig from 'cidx' (through t
   });
 });
 
-test("loadConfig loads a config that imports the public 'cidx/oci-cli' and 'cidx/plugins' entry points, wherever cidx is installed", async (t) => {
+test("loadConfig loads a config that imports the public 'cidx/oci-cli', 'cidx/plugins' and 'cidx/swarm' entry points, wherever cidx is installed", async (t) => {
   const source = [
     "import { cliRuntimePlugin } from 'cidx/oci-cli';",
     "import { dockerDialect } from 'cidx/plugins';",
-    "export default { services: {}, plugins: [cliRuntimePlugin({ name: 'other', binary: 'docker', dialect: dockerDialect })] };",
+    "import { swarmRuntime } from 'cidx/swarm';",
+    "export default { services: {}, plugins: [cliRuntimePlugin({ name: 'other', binary: 'docker', dialect: dockerDialect }), swarmRuntime()] };",
   ].join('\n');
   const code = await transpileConfig(source, '/x/cidx.config.ts');
   const found = specifiers(code);
-  t.is(found.length, 2);
+  t.is(found.length, 3);
   t.true(found.every((specifier) => specifier.startsWith('file://')), found.join(', '));
   t.true(found[0]!.endsWith('/dist/plugins/oci-cli/index.js'));
   t.true(found[1]!.endsWith('/dist/plugins/index.js'));
+  t.true(found[2]!.endsWith('/dist/plugins/swarm-runtime/index.js'));
   await withProject('cidx.config.ts', source, async (dir) => {
     const loaded = await loadConfig({ cwd: dir });
     t.is(loaded.config.plugins[0]!.name, 'other');
