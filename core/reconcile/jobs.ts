@@ -78,11 +78,28 @@ export async function runJob(context: ExecuteContext, service: DesiredService, s
   }
 }
 
-/** Polls until the container has finished; true when it had to be stopped at the job's timeout. */
+/**
+ * Polls until the container has finished; true when it had to be stopped at
+ * the job's timeout. Once Ctrl-C has aborted the apply, the job is stopped
+ * whatever ended the wait: the sleep, or an in-flight `inspect` that the
+ * terminal's SIGINT (sent to the whole process group) killed first.
+ */
 async function awaitExit(context: ExecuteContext, service: DesiredService, id: string): Promise<boolean> {
   const { runtime, signal } = context;
+  try {
+    return await pollUntilExit(context, service, id);
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    // Interrupted: the job is stopped (the engine's grace period, then killed), not left running.
+    await runtime.stop([id]).catch(() => undefined);
+    throw signal.reason;
+  }
+}
+
+async function pollUntilExit({ runtime, signal }: ExecuteContext, service: DesiredService, id: string): Promise<boolean> {
   const deadline = Date.now() + (service.jobTimeoutMs ?? Number.POSITIVE_INFINITY);
   for (let pause = 25; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+    signal.throwIfAborted();
     const [container] = await runtime.inspect([id]);
     if (!container || !UNFINISHED.has(container.state)) return false;
     const left = deadline - Date.now();
@@ -90,14 +107,7 @@ async function awaitExit(context: ExecuteContext, service: DesiredService, id: s
       await runtime.stop([id]);
       return true;
     }
-    try {
-      await sleep(Math.min(pause, left), undefined, { signal });
-    } catch (error) {
-      if (!signal.aborted) throw error;
-      // Interrupted: the job is stopped (the engine's grace period, then killed), not left running.
-      await runtime.stop([id]).catch(() => undefined);
-      throw signal.reason;
-    }
+    await sleep(Math.min(pause, left), undefined, { signal });
   }
 }
 

@@ -188,6 +188,24 @@ test('apply: an interrupted job is stopped before the apply ends', async (t) => 
   t.is(runtime.callsOf('stop').length, 1);
 });
 
+test('apply: a job is stopped when Ctrl-C kills the inspect in flight before the wait notices', async (t) => {
+  // The terminal sends SIGINT to the whole process group: the engine CLI polling the job dies with it.
+  const controller = new AbortController();
+  let polls = 0;
+  const runtime = fakeRuntime({
+    inspect: async (base, ids) => {
+      if (++polls < 3) return base(ids);
+      controller.abort(new Error('interrupted'));
+      throw new Error('inspect: killed by SIGINT');
+    },
+  });
+  const raw = { services: { migrate: { image: IMAGE, job: true } } };
+  const desired = await desiredFor(raw);
+  const context = { ...contextFor(raw), signal: controller.signal, runtime, hooks: createHooks() };
+  await t.throwsAsync(executePlan(context, desired, plan(desired, [])), { message: 'interrupted' });
+  t.is(runtime.callsOf('stop').length, 1);
+});
+
 test('jobReport: how a job container reads in status', (t) => {
   t.deepEqual(jobReport(undefined), { status: 'not run', exitCode: null, finishedAt: null });
   const base = { id: 'x', name: 'n', service: 's', projectId: 'p', configHash: 'h', image: IMAGE, startedAt: undefined, ports: [], labels: {} };
