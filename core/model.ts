@@ -87,6 +87,12 @@ export interface VolumeMount {
   source: string;
   /** Path inside the container. */
   target: string;
+  /**
+   * Labels for the volume should the engine create it for this container:
+   * set by the core, only for runtimes with `capabilities.volumeLabelsOnRun`,
+   * which then need no `createVolume` call first. Not part of the config hash.
+   */
+  labels?: Record<string, string>;
 }
 
 /** Everything a runtime needs to run one service, except its host ports. The container keys (mounts, user, …) are optional: see container-keys.ts. */

@@ -155,6 +155,11 @@ export interface RuntimeCapabilities {
   readonly networks: boolean;
   /** `createVolume` and `inspectVolumes`: named volumes carry owner labels, so `prune` can prove they are cidx's. Without: unlabelled volumes `prune` never deletes. */
   readonly labelledVolumes: boolean;
+  /**
+   * A volume `run`/`create` makes for a mount that carries `labels` gets those labels, so the core skips
+   * `createVolume` (one engine call per volume on a cold apply). Needs `labelledVolumes` too. Default: false.
+   */
+  readonly volumeLabelsOnRun?: boolean;
   /** `streamLogs`: `cidx logs` streams (and follows). Without: the last lines from `logs`. */
   readonly streamLogs: boolean;
   /** `describe`: `cidx doctor` reports versions and where the engine listens. */

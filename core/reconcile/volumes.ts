@@ -1,8 +1,10 @@
 /**
- * Named volumes are created explicitly, with labels saying which project,
- * machine and user they belong to, before the containers that mount them:
- * `prune` deletes only what is provably this user's (core/prune.ts), and a
- * volume that `run` makes implicitly carries no labels.
+ * Named volumes carry labels saying which project, machine and user they
+ * belong to: `prune` deletes only what is provably this user's
+ * (core/prune.ts). A runtime whose `run` can label the volumes it makes
+ * (`volumeLabelsOnRun`, Docker) gets the labels on the mounts; the others
+ * get a `createVolume` call per volume before the containers that mount
+ * them, since a volume `run` makes implicitly would carry no labels.
  *
  * Earlier versions named volumes `cidx-<id>-<service>-<volume>`, which two
  * services can share (`db` + `main-data`, `db-main` + `data`). Where such a
@@ -69,11 +71,11 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
     // Legacy check done on an earlier apply: no listing. A recreated container's volumes are in use by
     // the container it replaces; a created one's may have been removed since, so they are created.
     const toCreate = needed.filter((entry) => fresh.has(entry.service) || !memo.names.has(entry.current));
-    await createLabelled(context, toCreate);
+    const labelled = await createLabelled(context, desired, toCreate);
     if (toCreate.some((entry) => !memo.names.has(entry.current))) {
       await writeVolumeMemo(runtime.name, project.id, [...memo.names, ...toCreate.map((entry) => entry.current)]);
     }
-    return { desired, notes: [] };
+    return { desired: labelled, notes: [] };
   }
 
   const listed = await runtime.listVolumes(volumePrefix(project));
@@ -90,16 +92,16 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
     const sharing = all.filter((other) => other.legacy === entry.legacy);
     if (sharing.length > 1) notes.push(sharedLegacyNote(entry.legacy, sharing, runtime.name));
   }
-  await createLabelled(context, toCreate);
+  const labelled = await createLabelled(context, desired, toCreate);
   // Only a project with no legacy-named volume at all is recorded: one in use, or one of a service
   // that may come back to the config, keeps being checked on every apply that creates.
   const prefix = volumePrefix(project);
   if (remember && !listed.some((name) => !name.slice(prefix.length).includes('.'))) {
     await writeVolumeMemo(runtime.name, project.id, [...listed, ...toCreate.map((entry) => entry.current)]);
   }
-  if (chosen.size === 0) return { desired, notes };
+  if (chosen.size === 0) return { desired: labelled, notes };
   return {
-    desired: desired.map((service) =>
+    desired: labelled.map((service) =>
       service.spec.volumes.some((mount) => chosen.has(mount.source))
         ? { ...service, spec: { ...service.spec, volumes: service.spec.volumes.map((mount) => ({ ...mount, source: chosen.get(mount.source) ?? mount.source })) } }
         : service,
@@ -108,14 +110,26 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
   };
 }
 
-/** Volumes made explicitly carry labels saying whose they are; without labelled volumes, `run` makes them. */
-async function createLabelled(context: ReportContext, entries: Wanted[]): Promise<void> {
+/**
+ * Gives the volumes about to be made labels saying whose they are: on the
+ * mounts when `run` can label them (returned in `desired`), else by creating
+ * them now. Without labelled volumes, `run` makes them unlabelled.
+ */
+async function createLabelled(context: ReportContext, desired: DesiredService[], entries: Wanted[]): Promise<DesiredService[]> {
   const { runtime, project } = context;
-  if (!runtime.capabilities.labelledVolumes || entries.length === 0) return;
+  if (!runtime.capabilities.labelledVolumes || entries.length === 0) return desired;
   const labels = (entry: Wanted) => ({ [LABELS.project]: project.id, [LABELS.projectName]: project.name, [LABELS.root]: project.root, ...(entry.shared ? {} : { [LABELS.service]: entry.service }), ...ownerLabels() });
-  // Several services may name one shared volume: create it once.
-  const unique = [...new Map(entries.map((entry) => [entry.current, entry])).values()];
-  await Promise.all(unique.map((entry) => runtime.createVolume!(entry.current, labels(entry))));
+  // Several services may name one shared volume: it is made once, by whichever container comes first.
+  const unique = new Map(entries.map((entry) => [entry.current, entry]));
+  if (runtime.capabilities.volumeLabelsOnRun) {
+    return desired.map((service) =>
+      service.spec.volumes.some((mount) => unique.has(mount.source))
+        ? { ...service, spec: { ...service.spec, volumes: service.spec.volumes.map((mount) => (unique.has(mount.source) ? { ...mount, labels: labels(unique.get(mount.source)!) } : mount)) } }
+        : service,
+    );
+  }
+  await Promise.all([...unique.values()].map((entry) => runtime.createVolume!(entry.current, labels(entry))));
+  return desired;
 }
 
 /** A plugin may have pointed a mount elsewhere: only cidx's own names are cidx's to create. */

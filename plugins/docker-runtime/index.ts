@@ -21,6 +21,7 @@ export const dockerDialect: Dialect = {
     rootless: Array.isArray(info.SecurityOptions) ? info.SecurityOptions.some((option: string) => option.includes('rootless')) : undefined,
   }),
   cliEnvNames: /^(DOCKER|BUILDKIT)_/i,
+  volumeLabelsOnRun: true,
   errors: {
     // `docker run` prefixes its errors with its own name: "docker: Error response from daemon: …".
     errorStart: /^docker: /i,

@@ -21,7 +21,7 @@ import { parseAnonymousVolumes, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure } from './failures.js';
-import { commandArgs, containerKeyArgs, needsHostGateway, parseNetworkGateway } from './run-args.js';
+import { commandArgs, containerKeyArgs, needsHostGateway, parseNetworkGateway, volumeArgs } from './run-args.js';
 
 export type { Dialect } from './dialect.js';
 
@@ -63,7 +63,7 @@ export class CliRuntime implements ContainerRuntime {
   readonly engineHost: string | undefined;
   readonly endpoint: EngineEndpoint;
   /** Every optional part of the contract: networks, labelled volumes, streamed logs, `doctor` facts, `cidx exec`, visible pulls. */
-  readonly capabilities: RuntimeCapabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true, interactiveExec: true, pull: true });
+  readonly capabilities: RuntimeCapabilities;
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
   private answered = false;
   /** Service of each container this runtime created, so a failed start can name it (a refused GPU). */
@@ -75,6 +75,7 @@ export class CliRuntime implements ContainerRuntime {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.name = dialect.name;
+    this.capabilities = Object.freeze({ networks: true, labelledVolumes: true, volumeLabelsOnRun: dialect.volumeLabelsOnRun === true, streamLogs: true, describe: true, interactiveExec: true, pull: true });
     this.endpoint = dialectEndpoint(dialect, env);
     this.engineHost = this.endpoint.host;
   }
@@ -215,7 +216,7 @@ export class CliRuntime implements ContainerRuntime {
     const env = passEnv(spec.env, this.name, this.dialect.cliEnvNames);
     args.push(...env.args);
     for (const port of ports) args.push('--publish', publishArg(port));
-    for (const volume of [...spec.volumes, ...carried]) args.push('--volume', `${volume.source}:${volume.target}`);
+    for (const volume of [...spec.volumes, ...carried]) args.push(...volumeArgs(volume));
     if (spec.network) {
       args.push('--network', spec.network.name);
       for (const alias of spec.network.aliases) args.push('--network-alias', alias);

@@ -54,6 +54,11 @@ export interface Dialect {
   hostGateway?: 'native' | 'network';
   /** The network a container joins when cidx names none (for `hostGateway: 'network'`). Default: 'bridge'. */
   defaultNetwork?: string;
+  /**
+   * `run --mount type=volume,…,volume-label=k=v` labels the volume it creates (Docker); Podman 4
+   * refuses the option, so its volumes are created first with `volume create`. Default: false.
+   */
+  volumeLabelsOnRun?: boolean;
   /** The `run` arguments for `gpus`. Default: Docker's `--gpus` (run-args.ts). */
   gpuArgs?(gpus: NonNullable<ContainerKeys['gpus']>): string[];
 }

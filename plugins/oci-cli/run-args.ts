@@ -5,6 +5,7 @@
  * `host-gateway` the engine cannot resolve arrives here already resolved.
  */
 import type { ContainerKeys } from '../../core/container-keys.js';
+import type { VolumeMount } from '../../core/model.js';
 import type { Dialect } from './dialect.js';
 
 /** Docker's `--gpus`: 'all', a count, or `"device=0,1"` (quoted: the value is parsed as CSV). */
@@ -21,6 +22,22 @@ export function dockerGpuArgs(gpus: NonNullable<ContainerKeys['gpus']>): string[
 export function cdiGpuArgs(gpus: NonNullable<ContainerKeys['gpus']>): string[] {
   const ids = gpus === 'all' ? ['all'] : typeof gpus === 'number' ? Array.from({ length: gpus }, (_, index) => String(index)) : gpus;
   return ids.flatMap((id) => ['--device', `nvidia.com/gpu=${id}`]);
+}
+
+/**
+ * A named volume's mount: `--volume name:path`, or, when the core gave it
+ * labels (dialects with `volumeLabelsOnRun`), `--mount` with `volume-label`s,
+ * so the volume `run` creates carries them without a `volume create` first.
+ */
+export function volumeArgs(volume: VolumeMount): string[] {
+  if (!volume.labels) return ['--volume', `${volume.source}:${volume.target}`];
+  const fields = [`type=volume`, `src=${volume.source}`, `dst=${volume.target}`, ...Object.entries(volume.labels).map(([key, value]) => `volume-label=${key}=${value}`)];
+  return ['--mount', fields.map(csvField).join(',')];
+}
+
+/** `--mount` is read as one CSV record: a field holding a comma or a quote (a project root may) is quoted. */
+function csvField(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
 /** Arguments before the image. `hostGateway`: the address to put for 'host-gateway' when the dialect cannot. */

@@ -87,6 +87,10 @@ for (const runtime of RUNTIMES) {
     t.deepEqual([...volumes].sort(), [`cidx-${project.id}-_shared.seed`, `cidx-${project.id}-web.own`]);
     const [volume] = JSON.parse(await runtimeCli(runtime, ['volume', 'inspect', `cidx-${project.id}-_shared.seed`])) as Array<{ Labels: Record<string, string> }>;
     t.is(volume!.Labels['io.cidx.project'], project.id, 'a shared volume carries the project label prune relies on');
+    // Docker labels the volumes `run` makes (--mount volume-label), Podman gets `volume create` first: the same labels either way.
+    const [own] = JSON.parse(await runtimeCli(runtime, ['volume', 'inspect', `cidx-${project.id}-web.own`])) as Array<{ Labels: Record<string, string> }>;
+    t.like(own!.Labels, { 'io.cidx.project': project.id, 'io.cidx.service': 'web', 'io.cidx.root': project.root, 'io.cidx.user': String(process.getuid!()) });
+    t.truthy(own!.Labels['io.cidx.host']);
     // tmpfs, with its size.
     const mounts = await exec('web', 'cat /proc/mounts');
     t.regex(mounts, /^tmpfs \/scratch tmpfs /m);

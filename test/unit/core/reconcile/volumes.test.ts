@@ -61,3 +61,17 @@ test('a project with a legacy-named volume is listed on every apply', async (t) 
   t.is(runtime.callsOf('listVolumes').length, 1);
   t.deepEqual(second.desired.find((service) => service.name === 'db')!.spec.volumes.map((mount) => mount.source), [legacy], 'the legacy volume stays in use');
 });
+
+test('a runtime whose `run` labels volumes gets the owner labels on the mounts, and no createVolume call', async (t) => {
+  const runtime = labelled(() => []);
+  Object.assign(runtime, { capabilities: { ...runtime.capabilities, volumeLabelsOnRun: true } });
+  const context = { ...contextFor(config), runtime };
+  const desired = await desiredFor(config);
+  const prepared = await prepareVolumes(context, desired, [{ op: 'create', service: 'db' } as unknown as Step, { op: 'noop', service: 'web' } as unknown as Step]);
+  t.is(runtime.calls.filter((call) => call.method === 'createVolume').length, 0);
+  const [db] = prepared.desired.find((service) => service.name === 'db')!.spec.volumes;
+  t.like(db!.labels, { 'io.cidx.project': context.project.id, 'io.cidx.root': context.project.root, 'io.cidx.service': 'db' });
+  t.truthy(db!.labels!['io.cidx.user'], 'the owner labels prune relies on');
+  t.is(prepared.desired.find((service) => service.name === 'web')!.spec.volumes[0]!.labels, undefined, 'a service not being created is left as it was');
+  t.is(desired.find((service) => service.name === 'db')!.spec.volumes[0]!.labels, undefined, 'the input is not modified');
+});

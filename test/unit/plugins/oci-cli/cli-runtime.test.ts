@@ -162,6 +162,8 @@ test('describe parses `info` with the dialect: each engine its own shape', async
   t.like(await podman.describe(), { clientVersion: '1.2.3', serverVersion: '4.3.1', rootless: false, endpoint: 'ssh://podman-box.example', engine: { host: 'podman-box.example', local: false } });
 });
 
-test('a CliRuntime declares every optional capability up front', (t) => {
-  t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { networks: true, labelledVolumes: true, streamLogs: true, describe: true, interactiveExec: true, pull: true });
+test('a CliRuntime declares every optional capability up front; only Docker labels the volumes `run` makes', (t) => {
+  const every = { networks: true, labelledVolumes: true, streamLogs: true, describe: true, interactiveExec: true, pull: true };
+  t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { ...every, volumeLabelsOnRun: true });
+  t.deepEqual({ ...new CliRuntime(podmanDialect, 'podman', {}).capabilities }, { ...every, volumeLabelsOnRun: false });
 });

@@ -7,7 +7,7 @@ import test from 'ava';
 import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
 import { podmanDialect } from '../../../../plugins/podman-runtime/index.js';
 import { classifyFailure } from '../../../../plugins/oci-cli/failures.js';
-import { cdiGpuArgs, commandArgs, containerKeyArgs, dockerGpuArgs, needsHostGateway, parseNetworkGateway } from '../../../../plugins/oci-cli/run-args.js';
+import { cdiGpuArgs, commandArgs, containerKeyArgs, dockerGpuArgs, needsHostGateway, parseNetworkGateway, volumeArgs } from '../../../../plugins/oci-cli/run-args.js';
 
 const ALL = {
   mounts: [
@@ -94,4 +94,12 @@ test('an engine refusing GPUs is an error naming the service, with what to insta
   );
   t.is(podman.message, 'service "llm" asks for GPUs (`gpus`), but podman has none it can give');
   t.regex(podman.details.join('\n'), /unresolvable CDI devices/);
+});
+
+test('volumeArgs: a plain named volume is `--volume`; one with labels is a `--mount` whose fields survive commas, quotes and `=`', (t) => {
+  t.deepEqual(volumeArgs({ source: 'cidx-p-db.data', target: '/data' }), ['--volume', 'cidx-p-db.data:/data']);
+  t.deepEqual(volumeArgs({ source: 'cidx-p-db.data', target: '/data', labels: { 'io.cidx.project': 'p', 'io.cidx.root': '/home/a,b "c"=d' } }), [
+    '--mount',
+    'type=volume,src=cidx-p-db.data,dst=/data,volume-label=io.cidx.project=p,"volume-label=io.cidx.root=/home/a,b ""c""=d"',
+  ]);
 });
