@@ -96,6 +96,28 @@ for (const runtime of RUNTIMES) {
     await assertOldServes(t, runtime, project, before);
   });
 
+  test(`${runtime}: an image removed after an apply saw it (a stale image memo) fails only at the replacement: the old container serves; the next apply checks again`, withProject, store(), async (t, project) => {
+    // A tag of our own, so removing it touches no other test: the memo records it when the first apply sees it.
+    const image = `localhost/cidx-test:memo-${project.id}`;
+    await runtimeCli(runtime, ['tag', TEST_IMAGE, image]);
+    t.teardown(() => runtimeCli(runtime, ['rmi', image]).catch(() => undefined));
+    await project.writeConfig(store({ image }));
+    const before = await upWithData(t, runtime, project);
+    await runtimeCli(runtime, ['rmi', image]); // untags only: the container keeps its image
+    await project.writeConfig(store({ image, body: 'v2' }));
+    const stale = await project.cidx(['apply', '--json', '--runtime', runtime]);
+    t.is(stale.exitCode, 1, stale.describe());
+    t.notRegex(stale.stderr, /pulling/, 'the memo said present: no pull phase');
+    t.like(service(stale.json(), 'store'), { action: 'failed', container: { id: before.id }, error: { code: 'IMAGE_UNAVAILABLE' } });
+    await assertOldServes(t, runtime, project, before);
+
+    const again = await project.cidx(['apply', '--json', '--runtime', runtime]);
+    t.is(again.exitCode, 1, again.describe());
+    t.regex(again.stderr, /pulling for store/, `the failure took the image out of the memo: the pull phase looks again\n${again.describe()}`);
+    t.like(service(again.json(), 'store'), { error: { code: 'IMAGE_UNAVAILABLE' } });
+    await assertOldServes(t, runtime, project, before);
+  });
+
   test(`${runtime}: a recreate the engine refuses (uppercase image reference) leaves the old container serving with its data; exit 1 with the engine's reason`, withProject, store(), async (t, project) => {
     const before = await upWithData(t, runtime, project);
     await project.writeConfig(store({ image: 'localhost/CIDX-test:2', body: 'v2' }));
