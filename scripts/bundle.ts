@@ -20,8 +20,9 @@ await rm(new URL('../../dist/bundle/', import.meta.url), { recursive: true, forc
  * What most runs never load stays out of the main file, so V8 has less to
  * read and deserialise on every start: the config validator (zod) runs only
  * when the config changed, the transpiler (sucrase) only when a .ts config
- * changed. The validator gets a bundle of its own; sucrase loads from
- * node_modules as it is.
+ * changed, `cidx import` (with its YAML parser, a fifth of the CLI) once per
+ * project. The validator and the import command get bundles of their own;
+ * sucrase loads from node_modules as it is.
  *
  * Both are imported with `import()`, which esbuild keeps as is for an
  * external module, and code compiled by the launcher cannot run. So the
@@ -30,14 +31,18 @@ await rm(new URL('../../dist/bundle/', import.meta.url), { recursive: true, forc
  * resolves the path relative to the bundle.
  */
 const VALIDATOR = 'dist/core/config/validate.js';
+const IMPORT_COMMAND = 'dist/cli/commands/import.js';
+/** Each rarely used module's own bundle, by the module's path. */
+const SPLIT: Record<string, string> = { [VALIDATOR]: './validate.cjs', [IMPORT_COMMAND]: './import.cjs' };
 const LAZY = 'lazy-require';
 const splitRarelyUsed: Plugin = {
   name: 'split-rarely-used',
   setup(build) {
-    build.onResolve({ filter: /^(sucrase|.*validate\.js)$/ }, (args) => {
+    build.onResolve({ filter: /^(sucrase|.*(validate|import)\.js)$/ }, (args) => {
       if (args.namespace === LAZY) return undefined; // the require() inside: external, below
       if (args.path === 'sucrase') return { path: 'sucrase', namespace: LAZY };
-      return path.resolve(args.resolveDir, args.path) === path.join(root, VALIDATOR) ? { path: './validate.cjs', namespace: LAZY } : undefined;
+      const split = Object.entries(SPLIT).find(([module]) => path.resolve(args.resolveDir, args.path) === path.join(root, module));
+      return split ? { path: split[1], namespace: LAZY } : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: LAZY }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
     build.onResolve({ filter: /.*/, namespace: LAZY }, (args) => ({ path: args.path, external: true }));
@@ -62,6 +67,7 @@ const common: BuildOptions = {
 };
 
 await build({ ...common, entryPoints: [VALIDATOR], outfile: 'dist/bundle/validate.cjs' });
+await build({ ...common, entryPoints: [IMPORT_COMMAND], outfile: 'dist/bundle/import.cjs' });
 // The launcher as CommonJS too: bin/cidx.js then starts without Node's ES module loader (~4 ms).
 await build({ ...common, entryPoints: ['dist/cli/launch.js'], outfile: 'dist/bundle/launch.cjs' });
 await build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/cidx.cjs', plugins: [splitRarelyUsed] });
