@@ -14,7 +14,9 @@ export function byteSize(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)i?b?$/i.exec(value.trim());
   if (!match) return undefined;
-  return `${match[1]}${(match[2] || 'b').toLowerCase()}`;
+  const unit = (match[2] || 'b').toLowerCase();
+  // Terabytes: Compose reads them, the engines' flags (and so cidx's schema) stop at g.
+  return unit === 't' ? `${Number(match[1]) * 1024}g` : `${match[1]}${unit}`;
 }
 
 /** A GPU request: 'all', a count, or device ids; undefined for a device that is no GPU. */

@@ -216,3 +216,13 @@ test('invalid YAML and a file without services are COMPOSE_INVALID errors', (t) 
   t.throws(() => convert('services: [\n'), { message: /not valid YAML/ });
   t.throws(() => convert('version: "3"\n'), { message: /no `services`/ });
 });
+
+test('byteSize: the units docker and podman both read; terabytes become gigabytes, which the schema accepts', async (t) => {
+  const { byteSize } = await import('../../../../cli/import/resources.js');
+  t.is(byteSize('512M'), '512m');
+  t.is(byteSize('1gb'), '1g');
+  t.is(byteSize(1073741824), '1073741824b');
+  t.is(byteSize('2T'), '2048g');
+  t.is(byteSize('1.5tb'), '1536g');
+  t.is(byteSize('lots'), undefined);
+});
