@@ -17,8 +17,7 @@ import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { plan, type Step } from './reconcile/plan.js';
-import { readImageMemo, updateImageMemo } from './image-memo.js';
-import { pullImagesSettled, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
+import { forgetUnavailableImages, pullUnseenImages, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { pullFailedReport } from './reconcile/pull-report.js';
 import { inReadingOrder, portReports } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
@@ -110,26 +109,19 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     assertReachablePorts(desired, session.runtime);
     const vetoed = applyVetoes(desired, steps);
     // Before any container is touched: an image that cannot be had fails its services here, and nothing runs.
-    // The phase runs alongside the network and volume set-up (prepare.ts), so checking for images costs a
-    // cold apply no time of its own; a failed pull ends the execute before its first container step.
+    // The phase runs alongside the network and volume set-up (prepare.ts); a failed pull ends the execute
+    // before its first container step.
     let failedPulls: PullOutcome['failed'] = [];
     const pullPhase = async () => {
-      const policy = options.pull?.policy ?? 'missing';
-      const wanted = imagesToPull(vetoed.desired, vetoed.steps, policy);
-      // Images seen present before are not asked for again (core/image-memo.ts): `run` pulls one that went since.
-      const known = policy === 'missing' && session.runtime.capabilities.pull && wanted.length ? new Set(await readImageMemo(session.runtime)) : new Set<string>();
-      const unknown = wanted.filter((use) => !known.has(use.image));
-      const pulls = await pullImagesSettled(session.runtime, unknown, { ...options.pull, signal: session.signal });
-      failedPulls = pulls.failed;
-      const failedImages = new Set(failedPulls.map((failure) => failure.use.image));
-      if (session.runtime.capabilities.pull) await updateImageMemo(session.runtime, { present: unknown.map((use) => use.image).filter((image) => !failedImages.has(image)) });
+      const wanted = imagesToPull(vetoed.desired, vetoed.steps, options.pull?.policy);
+      failedPulls = (await pullUnseenImages(session.runtime, wanted, { ...options.pull, signal: session.signal })).failed;
       if (failedPulls.length) throw PULL_FAILED;
     };
     const executed = await executePlan({ ...session, onProgress: options.onProgress, waiting: options.waiting, beforeContainers: pullPhase }, vetoed.desired, vetoed.steps).catch((error: unknown) => {
       if (error !== PULL_FAILED) throw error;
       return pullFailedReport(session, vetoed.desired, vetoed.steps, failedPulls);
     });
-    await forgetUnavailableImages(session, vetoed.desired, executed);
+    await forgetUnavailableImages(session.runtime, vetoed.desired, executed);
     const reviewed = vetoed.reports.length || vetoed.kept.size ? withVetoes(executed, vetoed, desired.map((service) => service.name)) : executed;
     const report = excluded ? { ...reviewed, excluded } : reviewed;
     await session.hooks.afterReport.promise(report, session);
@@ -140,13 +132,6 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
     await session.hooks.applyFailed.promise(error, session).catch(() => undefined);
     throw error;
   }
-}
-
-/** An image a service could not have (removed since the memo saw it, say) is asked for again next time. */
-async function forgetUnavailableImages(session: Session, desired: DesiredService[], report: ProjectReport): Promise<void> {
-  const failed = new Set(report.services.filter((service) => service.error?.code === 'IMAGE_UNAVAILABLE').map((service) => service.name));
-  if (failed.size === 0 || !session.runtime.capabilities.pull) return;
-  await updateImageMemo(session.runtime, { gone: desired.filter((service) => failed.has(service.name)).map((service) => service.spec.image) });
 }
 
 /** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */

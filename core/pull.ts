@@ -6,6 +6,7 @@
  * capability keep pulling implicitly inside `run`/`create`.
  */
 import { CidxError, isCidxError } from './errors.js';
+import { readImageMemo, updateImageMemo } from './image-memo.js';
 import { limiter } from './limit.js';
 import type { ContainerRuntime } from './runtime.js';
 
@@ -63,6 +64,29 @@ export async function pullImages(runtime: ContainerRuntime, services: Array<{ na
   const outcome = await pullImagesSettled(runtime, services, options);
   if (outcome.failed.length) throw outcome.failed[0]!.error;
   return outcome.pulled;
+}
+
+/**
+ * The apply's pull phase: `pullImagesSettled`, except that with `missing`
+ * an image seen present before on this engine is not asked for again
+ * (core/image-memo.ts; `run` pulls one that went since). What it finds
+ * present or pulls is remembered.
+ */
+export async function pullUnseenImages(runtime: ContainerRuntime, services: Array<{ name: string; image: string }>, options: PullPhaseOptions = {}): Promise<PullOutcome> {
+  if (!runtime.capabilities.pull || services.length === 0) return pullImagesSettled(runtime, services, options);
+  const seen = (options.policy ?? 'missing') === 'missing' ? new Set(await readImageMemo(runtime)) : new Set<string>();
+  const unseen = services.filter((service) => !seen.has(service.image));
+  const outcome = await pullImagesSettled(runtime, unseen, options);
+  const failed = new Set(outcome.failed.map((failure) => failure.use.image));
+  await updateImageMemo(runtime, { present: unseen.map((service) => service.image).filter((image) => !failed.has(image)) });
+  return outcome;
+}
+
+/** After an apply: an image a service could not have (removed since the memo saw it, say) is asked for again next time. */
+export async function forgetUnavailableImages(runtime: ContainerRuntime, desired: Array<{ name: string; spec: { image: string } }>, report: { services: Array<{ name: string; error?: { code: string } | undefined }> }): Promise<void> {
+  if (!runtime.capabilities.pull) return;
+  const failed = new Set(report.services.filter((service) => service.error?.code === 'IMAGE_UNAVAILABLE').map((service) => service.name));
+  if (failed.size) await updateImageMemo(runtime, { gone: desired.filter((service) => failed.has(service.name)).map((service) => service.spec.image) });
 }
 
 /** Like `pullImages`, but every image that cannot be had is returned with its error instead of thrown (apply reports them per service). */

@@ -56,8 +56,13 @@ export function planJob(service: DesiredService, container: ObservedContainer, {
   }
 }
 
-/** What acting on a job did: `timedOut` when it ran past its timeout and was stopped. */
-export type JobActed = Acted & { timedOut?: true };
+/**
+ * What acting on a job did: `timedOut` when it ran past its timeout and was
+ * stopped; `exited`, the container as the wait last saw it, finished (the
+ * report needs no fresh `inspect`, and a job found running at plan time is
+ * not reported by what the plan saw).
+ */
+export type JobActed = Acted & { timedOut?: true; exited?: ObservedContainer };
 
 /**
  * Creates, starts or reruns a job's container as its step says, then waits
@@ -71,7 +76,8 @@ export async function runJob(context: ExecuteContext, service: DesiredService, s
   if ('error' in acted || finished) return acted; // a finished job left under a replacement's name is only renamed
   context.onProgress?.(service.name, 'running the job');
   try {
-    return (await awaitExit(context, service, acted.id)) ? { ...acted, timedOut: true } : acted;
+    const waited = await awaitExit(context, service, acted.id);
+    return waited === 'timed out' ? { ...acted, timedOut: true } : { ...acted, ...(waited ? { exited: waited } : {}) };
   } catch (error) {
     if (context.signal.aborted) throw error;
     return { error: asCidxError(error) };
@@ -79,12 +85,13 @@ export async function runJob(context: ExecuteContext, service: DesiredService, s
 }
 
 /**
- * Polls until the container has finished; true when it had to be stopped at
- * the job's timeout. Once Ctrl-C has aborted the apply, the job is stopped
+ * Polls until the container has finished: the finished container ('timed
+ * out' when it had to be stopped at the job's timeout, undefined when it is
+ * gone). Once Ctrl-C has aborted the apply, the job is stopped
  * whatever ended the wait: the sleep, or an in-flight `inspect` that the
  * terminal's SIGINT (sent to the whole process group) killed first.
  */
-async function awaitExit(context: ExecuteContext, service: DesiredService, id: string): Promise<boolean> {
+async function awaitExit(context: ExecuteContext, service: DesiredService, id: string): Promise<ObservedContainer | 'timed out' | undefined> {
   const { runtime, signal } = context;
   try {
     return await pollUntilExit(context, service, id);
@@ -96,16 +103,16 @@ async function awaitExit(context: ExecuteContext, service: DesiredService, id: s
   }
 }
 
-async function pollUntilExit({ runtime, signal }: ExecuteContext, service: DesiredService, id: string): Promise<boolean> {
+async function pollUntilExit({ runtime, signal }: ExecuteContext, service: DesiredService, id: string): Promise<ObservedContainer | 'timed out' | undefined> {
   const deadline = Date.now() + (service.jobTimeoutMs ?? Number.POSITIVE_INFINITY);
   for (let pause = 25; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
     signal.throwIfAborted();
     const [container] = await runtime.inspect([id]);
-    if (!container || !UNFINISHED.has(container.state)) return false;
+    if (!container || !UNFINISHED.has(container.state)) return container;
     const left = deadline - Date.now();
     if (left <= 0) {
       await runtime.stop([id]);
-      return true;
+      return 'timed out';
     }
     await sleep(Math.min(pause, left), undefined, { signal });
   }

@@ -41,6 +41,8 @@ export async function runLevels(context: ExecuteContext, { desired, stepOf, para
     );
     const containers = await discover(context, level, acted, (service, outcome) => {
       const step = stepOf(service);
+      // A job the apply waited for: as the wait last saw it, exited (the plan may have seen it running).
+      if (outcome.exited) return outcome.exited;
       // Unchanged and running: this run's observation is fresh, no need to ask again.
       if (step.op === 'noop') return step.rename ? { ...step.container, name: service.spec.name } : step.container;
       // Just created on ports it asked for by number, and about to be probed through them: a
@@ -96,8 +98,8 @@ class NotYetPublished extends Error {
 async function discover(
   context: ExecuteContext,
   level: DesiredService[],
-  acted: Acted[],
-  alreadyKnown: (service: DesiredService, outcome: RunOutcome) => ObservedContainer | undefined,
+  acted: JobActed[],
+  alreadyKnown: (service: DesiredService, outcome: RunOutcome & Pick<JobActed, 'exited'>) => ObservedContainer | undefined,
 ): Promise<Map<string, ObservedContainer>> {
   const found = new Map<string, ObservedContainer>();
   const wanted = level.flatMap((service, index) => {

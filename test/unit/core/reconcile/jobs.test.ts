@@ -166,6 +166,19 @@ test('apply: a failing job fails with its exit code and last log lines; its depe
   t.is(runtime.callsOf('run').length, 1);
 });
 
+test('apply: a job found running is waited for and reported by how it ended, not as the plan saw it', async (t) => {
+  const raw = { services: { migrate: { image: IMAGE, job: true } } };
+  const [migrate] = await desiredFor(raw);
+  const running = observedFrom(migrate!, { state: 'running' });
+  const runtime = fakeRuntime({}, [running]);
+  // The engine's record changes; what the plan observed (the object it holds) does not.
+  setTimeout(() => runtime.containers.set(running.id, { ...running, state: 'exited', exitCode: 0, finishedAt: FINISHED }), 60);
+  const report = await applyWith(runtime, raw);
+  t.like(report.services[0], { name: 'migrate', state: 'exited', job: { status: 'succeeded', exitCode: 0 } });
+  t.is(report.services[0]!.error, undefined);
+  t.is(runtime.callsOf('run').length, 0, 'the running job is not started again');
+});
+
 test('apply: a job past its timeout is stopped and reported as JOB_TIMEOUT', async (t) => {
   const runtime = fakeRuntime({ logs: async () => 'still going' });
   const raw = { services: { migrate: { image: IMAGE, job: { timeout: '1s' } } } };
