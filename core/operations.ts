@@ -16,6 +16,7 @@ import { desiredServices } from './reconcile/desired.js';
 import { rerunSet, withJobStatus } from './reconcile/jobs.js';
 import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
+import { OPS } from './reconcile/ops.js';
 import { plan, type Step } from './reconcile/plan.js';
 import { forgetUnavailableImages, pullUnseenImages, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { pullFailedReport } from './reconcile/pull-report.js';
@@ -136,7 +137,7 @@ async function applyLocked(session: Session, options: ApplyOptions): Promise<Pro
 
 /** What an apply needs pulled: images of services it creates or recreates; with `always`, of every service it declares. */
 function imagesToPull(desired: DesiredService[], steps: Step[], policy: PullPolicy = 'missing'): Array<{ name: string; image: string }> {
-  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : step.op === 'create' || step.op === 'recreate' || step.op === 'rerun').map((step) => step.service));
+  const needed = new Set(steps.filter((step) => policy === 'always' ? step.op !== 'remove' : OPS[step.op].makesContainer).map((step) => step.service));
   return desired.filter((service) => needed.has(service.name)).map((service) => ({ name: service.name, image: service.spec.image }));
 }
 

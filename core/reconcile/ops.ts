@@ -23,16 +23,20 @@ export interface OpDescription extends OpLook {
   action: string;
   /** Removes a container (its anonymous data may go with it): printers make it stand out. */
   destructive: boolean;
+  /** Makes a container from the desired spec: it needs its image, volumes and network first. */
+  makesContainer: boolean;
+  /** Makes the replacement of an existing container (replace.ts): a failure puts the old one back. */
+  replaces: boolean;
 }
 
 export const OPS = {
-  create: { glyph: '+', colour: 'green', word: 'create', past: 'created', action: 'created', destructive: false },
-  start: { glyph: '>', colour: 'cyan', word: 'start', past: 'started', action: 'started', destructive: false },
-  recreate: { glyph: '~', colour: 'yellow', word: 'recreate', past: 'recreated', action: 'recreated', destructive: true },
+  create: { glyph: '+', colour: 'green', word: 'create', past: 'created', action: 'created', destructive: false, makesContainer: true, replaces: false },
+  start: { glyph: '>', colour: 'cyan', word: 'start', past: 'started', action: 'started', destructive: false, makesContainer: false, replaces: false },
+  recreate: { glyph: '~', colour: 'yellow', word: 'recreate', past: 'recreated', action: 'recreated', destructive: true, makesContainer: true, replaces: true },
   /** A job's container made anew and run again (its config changed, its last run failed, or `--rerun`). */
-  rerun: { glyph: '~', colour: 'yellow', word: 'rerun', past: 'reran', action: 'reran', destructive: true },
-  remove: { glyph: '-', colour: 'red', word: 'remove', past: 'removed', action: 'removed', destructive: true },
-  noop: { glyph: '=', colour: 'dim', word: 'keep', past: 'kept', action: 'unchanged', destructive: false },
+  rerun: { glyph: '~', colour: 'yellow', word: 'rerun', past: 'reran', action: 'reran', destructive: true, makesContainer: true, replaces: true },
+  remove: { glyph: '-', colour: 'red', word: 'remove', past: 'removed', action: 'removed', destructive: true, makesContainer: false, replaces: false },
+  noop: { glyph: '=', colour: 'dim', word: 'keep', past: 'kept', action: 'unchanged', destructive: false, makesContainer: false, replaces: false },
 } as const satisfies Record<string, OpDescription>;
 
 /** The operations a plan step can have (`op` in `cidx plan --json`). */

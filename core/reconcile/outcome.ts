@@ -28,9 +28,9 @@ export async function finish(
 ): Promise<ServiceReport> {
   const base: Pick<ServiceReport, 'name' | 'action' | 'reason'> = { name: service.name, action: OPS[step.op].action, reason: step.reason };
   if ('error' in acted) {
-    // A failed recreate puts the old container back as it was (see replace.ts): report that one.
+    // A failed recreate or rerun puts the old container back as it was (see replace.ts): report that one.
     const kept =
-      step.op === 'recreate'
+      OPS[step.op].replaces && 'container' in step
         ? { state: step.container.state, container: { id: step.container.id, name: step.container.name } }
         : { state: step.op === 'create' ? ('missing' as const) : step.container.state, container: null };
     return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...kept, healthy: false, ports: [], error: describe(acted.error) };

@@ -8,6 +8,7 @@ import { hasCode } from '../errors.js';
 import type { DesiredService, ServiceReport } from '../model.js';
 import { LABELS, ownerLabels } from '../project.js';
 import type { ExecuteContext } from './execute.js';
+import { OPS } from './ops.js';
 import type { Step } from './plan.js';
 import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 
@@ -65,7 +66,7 @@ export async function prepare(context: ExecuteContext, desired: DesiredService[]
 async function ensureNetwork(context: ExecuteContext, desired: DesiredService[], steps: Step[], notes: string[]): Promise<boolean> {
   const { runtime } = context;
   const network = desired.find((service) => service.spec.network)?.spec.network;
-  if (!network || !runtime.capabilities.networks || !steps.some((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'rerun' || step.op === 'start')) return false;
+  if (!network || !runtime.capabilities.networks || !steps.some((step) => OPS[step.op].makesContainer || step.op === 'start')) return false;
   try {
     await runtime.ensureNetwork!(network.name, { [LABELS.project]: context.project.id, [LABELS.root]: context.project.root, ...ownerLabels() });
     return false;

@@ -20,6 +20,7 @@
 import type { ReportContext } from '../hooks.js';
 import type { DesiredService } from '../model.js';
 import { LABELS, legacyVolumeName, ownerLabels, sharedVolumeName, volumeName, volumePrefix } from '../project.js';
+import { OPS } from './ops.js';
 import type { Step } from './plan.js';
 import { readVolumeMemo, writeVolumeMemo } from './volume-memo.js';
 
@@ -58,7 +59,7 @@ function declared(context: ReportContext, desired: DesiredService[]): Wanted[] {
  */
 export async function prepareVolumes(context: ReportContext, desired: DesiredService[], steps: Step[]): Promise<PreparedVolumes> {
   const { runtime, project } = context;
-  const creating = new Set(steps.filter((step) => step.op === 'create' || step.op === 'recreate' || step.op === 'rerun').map((step) => step.service));
+  const creating = new Set(steps.filter((step) => OPS[step.op].makesContainer).map((step) => step.service));
   const all = declared(context, desired);
   const needed = all.filter((entry) => creating.has(entry.service) && usesSource(desired, entry));
   if (needed.length === 0) return { desired, notes: [] };

@@ -5,7 +5,7 @@
  * a timeout fails it with the exit code and the last log lines.
  */
 import test from 'ava';
-import { isCidxError } from '../../../../core/errors.js';
+import { CidxError, isCidxError } from '../../../../core/errors.js';
 import { createHooks } from '../../../../core/hooks.js';
 import type { ContainerSpec, ObservedContainer } from '../../../../core/model.js';
 import { executePlan } from '../../../../core/reconcile/execute.js';
@@ -177,6 +177,15 @@ test('apply: a job found running is waited for and reported by how it ended, not
   t.like(report.services[0], { name: 'migrate', state: 'exited', job: { status: 'succeeded', exitCode: 0 } });
   t.is(report.services[0]!.error, undefined);
   t.is(runtime.callsOf('run').length, 0, 'the running job is not started again');
+});
+
+test('apply: a rerun whose replacement cannot be made reports the old container it kept, as a failed recreate does', async (t) => {
+  const raw = { services: { migrate: { image: IMAGE, job: true } } };
+  const [migrate] = await desiredFor(raw);
+  const failedRun = observedFrom(migrate!, { state: 'exited', exitCode: 3 });
+  const runtime = fakeRuntime({ create: async () => { throw new CidxError('IMAGE_UNAVAILABLE', 'no such image'); } }, [failedRun]);
+  const report = await applyWith(runtime, raw);
+  t.like(report.services[0], { action: 'failed', state: 'exited', container: { id: failedRun.id }, error: { code: 'IMAGE_UNAVAILABLE' } });
 });
 
 test('apply: a job past its timeout is stopped and reported as JOB_TIMEOUT', async (t) => {
