@@ -28,6 +28,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { endpointKey, type EngineOf } from '../engine-endpoint.js';
 import { privateCacheDir } from '../state-dirs.js';
 
 export interface VolumeMemo {
@@ -42,15 +43,17 @@ interface MemoFile {
   names: string[];
 }
 
-/** One file per (engine, project): `<cache>/volumes/<engine>-<project id>.json`. */
-function memoFile(engine: string, projectId: string): string | undefined {
+/**
+ * One file per (engine endpoint, project): `<cache>/volumes/<project id>@<engine key>.json`,
+ * keyed like the port cache and the lock: a remote engine's volumes are not this machine's.
+ */
+function memoFile(engine: EngineOf, projectId: string): string | undefined {
   const { dir } = privateCacheDir('volumes');
-  if (!dir || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(engine)) return undefined;
-  return path.join(dir, `${engine}-${projectId}.json`);
+  return dir ? path.join(dir, `${projectId}@${endpointKey(engine)}.json`) : undefined;
 }
 
 /** The memo of a project whose legacy check is done, or undefined: check (again). */
-export async function readVolumeMemo(engine: string, projectId: string): Promise<VolumeMemo | undefined> {
+export async function readVolumeMemo(engine: EngineOf, projectId: string): Promise<VolumeMemo | undefined> {
   const file = memoFile(engine, projectId);
   if (!file) return undefined;
   try {
@@ -63,7 +66,7 @@ export async function readVolumeMemo(engine: string, projectId: string): Promise
 }
 
 /** Records that no legacy volume is in use, and which volumes exist. Failing to write only costs the next apply a listing. */
-export async function writeVolumeMemo(engine: string, projectId: string, names: Iterable<string>): Promise<void> {
+export async function writeVolumeMemo(engine: EngineOf, projectId: string, names: Iterable<string>): Promise<void> {
   const file = memoFile(engine, projectId);
   if (!file) return;
   const body: MemoFile = { version: 1, legacyChecked: true, names: [...new Set(names)].sort() };

@@ -67,14 +67,14 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
   const fresh = new Set(steps.filter((step) => step.op === 'create').map((step) => step.service));
   // Only runtimes that label volumes remember: the others' volumes are made by `run`, unrecorded.
   const remember = runtime.capabilities.labelledVolumes;
-  const memo = remember ? await readVolumeMemo(runtime.name, project.id) : undefined;
+  const memo = remember ? await readVolumeMemo(runtime, project.id) : undefined;
   if (memo) {
     // Legacy check done on an earlier apply: no listing. A recreated container's volumes are in use by
     // the container it replaces; a created one's may have been removed since, so they are created.
     const toCreate = needed.filter((entry) => fresh.has(entry.service) || !memo.names.has(entry.current));
     const labelled = await createLabelled(context, desired, toCreate);
     if (toCreate.some((entry) => !memo.names.has(entry.current))) {
-      await writeVolumeMemo(runtime.name, project.id, [...memo.names, ...toCreate.map((entry) => entry.current)]);
+      await writeVolumeMemo(runtime, project.id, [...memo.names, ...toCreate.map((entry) => entry.current)]);
     }
     return { desired: labelled, notes: [] };
   }
@@ -98,7 +98,7 @@ export async function prepareVolumes(context: ReportContext, desired: DesiredSer
   // that may come back to the config, keeps being checked on every apply that creates.
   const prefix = volumePrefix(project);
   if (remember && !listed.some((name) => !name.slice(prefix.length).includes('.'))) {
-    await writeVolumeMemo(runtime.name, project.id, [...listed, ...toCreate.map((entry) => entry.current)]);
+    await writeVolumeMemo(runtime, project.id, [...listed, ...toCreate.map((entry) => entry.current)]);
   }
   if (chosen.size === 0) return { desired: labelled, notes };
   return {

@@ -10,6 +10,7 @@ import test from 'ava';
 import { resetCacheDirMemo } from '../../../../core/state-dirs.js';
 import type { Step } from '../../../../core/reconcile/plan.js';
 import { prepareVolumes } from '../../../../core/reconcile/volumes.js';
+import { readVolumeMemo, writeVolumeMemo } from '../../../../core/reconcile/volume-memo.js';
 import { contextFor, desiredFor } from '../../helpers/contexts.js';
 import { fakeRuntime } from '../../helpers/fake-runtime.js';
 
@@ -74,4 +75,12 @@ test('a runtime whose `run` labels volumes gets the owner labels on the mounts, 
   t.truthy(db!.labels!['io.cidx.user'], 'the owner labels prune relies on');
   t.is(prepared.desired.find((service) => service.name === 'web')!.spec.volumes[0]!.labels, undefined, 'a service not being created is left as it was');
   t.is(desired.find((service) => service.name === 'db')!.spec.volumes[0]!.labels, undefined, 'the input is not modified');
+});
+
+test('the memo is per engine endpoint: what the local engine was found to hold says nothing of a remote one', async (t) => {
+  const local = { name: 'docker', engineHost: undefined };
+  const remote = { name: 'docker', engineHost: 'build-box' };
+  await writeVolumeMemo(local, 'p1', ['cidx-p1-db.data']);
+  t.deepEqual([...(await readVolumeMemo(local, 'p1'))!.names], ['cidx-p1-db.data']);
+  t.is(await readVolumeMemo(remote, 'p1'), undefined);
 });
