@@ -6,6 +6,7 @@
  */
 import { CidxError, ExitCode } from '../../core/errors.js';
 import { pullImages } from '../../core/pull.js';
+import { checkServiceNames } from '../../core/targets.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { pullDisplay } from '../pull-display.js';
@@ -18,15 +19,9 @@ export async function pull(context: CommandContext): Promise<number> {
     throw new CidxError('USAGE', `the ${runtime.name} runtime does not pull on its own`, { hint: 'It pulls missing images during `cidx apply`.' });
   }
   const declared = session.config.services as Record<string, { image: string }>;
+  // The same check as every other command's: did-you-mean, and the profile that would bring a service in.
+  checkServiceNames(session, context.args);
   const names = context.args.length ? context.args : Object.keys(declared);
-  for (const name of names) {
-    if (!Object.hasOwn(declared, name)) {
-      const known = Object.keys(declared);
-      throw new CidxError('SERVICE_NOT_FOUND', `no service "${name}" in ${session.project.configFile}`, {
-        hint: known.length ? `Known services: ${known.join(', ')}.` : 'The config declares no services.',
-      });
-    }
-  }
   const pulled = await pullImages(runtime, names.map((name) => ({ name, image: declared[name]!.image })), {
     policy: 'always',
     signal: context.signal,

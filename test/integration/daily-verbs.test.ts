@@ -146,6 +146,9 @@ for (const runtime of RUNTIMES) {
     const pull = await project.cidx(['pull', '--runtime', runtime, 'ghost']);
     t.is(pull.exitCode, 1, pull.describe());
     t.regex(pull.stderr, /service ghost: image nonexistent\.invalid\/cidx-none:1/);
+    const typo = await project.cidx(['pull', '--runtime', runtime, 'ghots']);
+    t.is(typo.exitCode, 2, typo.describe());
+    t.regex(typo.stderr, /error\[SERVICE_NOT_FOUND\] no service "ghots"[\s\S]*did you mean "ghost"/i, 'the same check, with did-you-mean, as every other command');
 
     // config needs no engine; secrets stay hidden unless asked.
     const config = await project.cidx(['config', '--format', 'ts']);
