@@ -6,6 +6,7 @@
  * Secrets are found by path, so a new secret-bearing key is one line in
  * SECRET_PATHS, and every format prints the same redacted value.
  */
+import { propertyKey, quote } from './ts-literal.js';
 
 export const REDACTED = '***';
 
@@ -54,8 +55,6 @@ export function toTypeScript(value: unknown): string {
   return `import { defineConfig } from 'cidx';\n\nexport default defineConfig(${literal(value, '')});\n`;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
 function literal(value: unknown, indent: string): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
@@ -65,13 +64,8 @@ function literal(value: unknown, indent: string): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
     if (entries.length === 0) return '{}';
-    const lines = entries.map(([key, item]) => `${inner}${IDENTIFIER.test(key) ? key : quote(key)}: ${literal(item, inner)},`);
+    const lines = entries.map(([key, item]) => `${inner}${propertyKey(key)}: ${literal(item, inner)},`);
     return `{\n${lines.join('\n')}\n${indent}}`;
   }
   return typeof value === 'string' ? quote(value) : JSON.stringify(value);
-}
-
-/** Single quotes, as the project's configs are written; JSON escapes for the rest. */
-function quote(text: string): string {
-  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }

@@ -210,16 +210,3 @@ export function findCommand(word: string): { name: string; spec: CommandSpec } |
   const found = Object.entries(COMMANDS).find(([, spec]) => spec.aliases?.includes(word));
   return found && { name: found[0], spec: found[1] };
 }
-
-/** `--config`, `-c`, `--tail`, …: every spelling, of any command, of an option that takes a value. */
-export function valueOptionSpellings(): Set<string> {
-  const spellings = new Set<string>();
-  for (const spec of Object.values(COMMANDS)) {
-    for (const [name, option] of Object.entries<OptionSpec>(spec.options)) {
-      if (option.type !== 'string') continue;
-      spellings.add(`--${name}`);
-      if (option.short) spellings.add(`-${option.short}`);
-    }
-  }
-  return spellings;
-}

@@ -4,13 +4,12 @@
  * interpolated, and a `not imported:` comment above each service that lost
  * a setting.
  */
-import { quote, REQUIRED_HELPER } from './interpolate.js';
+import { propertyKey, quote } from '../ts-literal.js';
+import { REQUIRED_HELPER } from './interpolate.js';
 import { Code, Commented, type Conversion, Entries, FILE_LEVEL, usesRequired, type Value } from './model.js';
 
 const WIDTH = 100;
 const INDENT = '  ';
-
-const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name));
 
 /** A value on one line, or undefined when it holds something that needs lines of its own. */
 function inline(value: Value): string | undefined {
@@ -28,7 +27,7 @@ function inline(value: Value): string | undefined {
   for (const [name, item] of entries) {
     const text = inline(item);
     if (text === undefined) return undefined;
-    parts.push(`${name instanceof Code ? `[${name.code}]` : key(name)}: ${text}`);
+    parts.push(`${name instanceof Code ? `[${name.code}]` : propertyKey(name)}: ${text}`);
   }
   return `{ ${parts.join(', ')} }`;
 }
@@ -46,7 +45,7 @@ function block(value: Value, depth: number, prefix: number, lines = false): stri
   }
   const entries = value instanceof Entries ? value.entries : Object.entries(value as Record<string, Value | undefined>).filter((entry): entry is [string, Value] => entry[1] !== undefined);
   const body = entries.map(([name, item]) => {
-    const label = `${name instanceof Code ? `[${name.code}]` : key(name)}: `;
+    const label = `${name instanceof Code ? `[${name.code}]` : propertyKey(name)}: `;
     const comments = item instanceof Commented ? item.comments.flatMap((comment) => wrap(comment, WIDTH - pad.length - 5)).map((line) => `${pad}${INDENT}// ${line}\n`).join('') : '';
     return `${comments}${pad}${INDENT}${label}${block(item, depth + 1, pad.length + 2 + label.length)},`;
   });

@@ -5,6 +5,7 @@
  * import time: the config then sees the same variables Compose would, from
  * the shell or from the `.env` cidx reads next to the config.
  */
+import { quote } from '../ts-literal.js';
 import { Code } from './model.js';
 
 type Operator = '' | '-' | ':-' | '?' | ':?' | '+' | ':+';
@@ -84,10 +85,6 @@ export function hasVariables(raw: string): boolean {
   return parseTemplate(raw).some((part) => 'name' in part);
 }
 
-/** A TypeScript string literal. */
-export function quote(text: string): string {
-  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
-}
 
 const envRead = (name: string) => `process.env.${name}`;
 

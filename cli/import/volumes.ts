@@ -4,7 +4,8 @@
  * ({ type, source, target, read_only }), sorted into what cidx calls them:
  * named volumes, bind mounts (`mounts`) and `tmpfs`.
  */
-import { hasVariables, interpolate, quote, withDefaults } from './interpolate.js';
+import { quote } from '../ts-literal.js';
+import { hasVariables, interpolate, withDefaults } from './interpolate.js';
 import { Code } from './model.js';
 import { splitOutsideBraces } from './ports.js';
 
