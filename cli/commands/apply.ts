@@ -9,6 +9,7 @@ import { messages } from '../messages.js';
 import { createProgress } from '../progress.js';
 import { pullDisplay } from '../pull-display.js';
 import { renderReport, reportNotes } from '../report.js';
+import type { ProjectReport } from '../../core/model.js';
 import type { Session } from '../../core/session.js';
 import { cliSession } from '../session.js';
 
@@ -32,6 +33,11 @@ export async function applyAndReport(context: CommandContext, out: NodeJS.Writab
     waiting,
     pull: { policy, ...pullDisplay(progress) },
   }).finally(() => progress.done());
+  return reportApplied(context, out, report);
+}
+
+/** An apply's (or restart's) report on `out`, its notes and vetoes on the log; exit 1 when a service failed. */
+export function reportApplied(context: CommandContext, out: NodeJS.WritableStream, report: ProjectReport): number {
   context.signal.throwIfAborted();
   out.write(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, true)}\n`);
   for (const line of reportNotes(report)) context.log(line);
