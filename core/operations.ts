@@ -49,7 +49,9 @@ async function observeAndPlan(session: Session, options: PlanProjectOptions = {}
   if (session.profiles?.problem) throw session.profiles.problem;
   const rerun = rerunSet(session.config, options.rerun); // a misspelt name fails before anything is observed
   const names = Object.keys(session.config.services).map((name) => containerName(session.project, name));
-  const [desired, all] = await Promise.all([desiredServices(session.hooks, session), session.runtime.listProject(session.project.id, names)]);
+  // The engine call first: resolving the specs reads env files synchronously, and must not hold up its start.
+  const listing = session.runtime.listProject(session.project.id, names);
+  const [all, desired] = await Promise.all([listing, desiredServices(session.hooks, session)]);
   const excluded = session.profiles?.excluded ?? [];
   if (!excluded.length) return { desired, observed: all, steps: plan(desired, all, { rerun }) };
   // A left-out service's container is not an orphan: the planner never sees it, so it is neither removed nor changed.
