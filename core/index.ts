@@ -28,7 +28,7 @@ export {
 } from './hooks.js';
 export type * from './model.js';
 export { createLogger, quietLogger, type Logger, type LogLevel, type LogSink } from './logger.js';
-export { type ContainerRuntime, type RuntimeCapabilities, type ExecOptions, type ExecResult, type RuntimeDescription, type VolumeInfo, PortRefusedError, NameConflictError } from './runtime.js';
+export { type ContainerRuntime, type RuntimeCapabilities, type ExecOptions, type ExecResult, type RuntimeDescription, type StreamLogsOptions, type VolumeInfo, PortRefusedError, NameConflictError } from './runtime.js';
 export { CidxError, isCidxError, hasCode, errorRegistry, ExitCode, type ErrorCode } from './errors.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { validateConfig } from './config/validate.js';

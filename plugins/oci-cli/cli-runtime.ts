@@ -345,9 +345,17 @@ export class CliRuntime implements ContainerRuntime {
   }
 
   async streamLogs(id: string, options: StreamLogsOptions): Promise<number> {
+    return this.streamLogsOf(['logs'], id, options);
+  }
+
+  /**
+   * `streamLogs` through another logs verb of the same CLI (`service logs`
+   * for a Swarm service), with every option: line by line, since, timestamps.
+   */
+  async streamLogsOf(verb: readonly string[], id: string, options: StreamLogsOptions): Promise<number> {
     const { execa } = await import('execa');
     const args = [
-      'logs',
+      ...verb,
       ...(options.follow ? ['--follow'] : []),
       ...(options.tail !== undefined ? ['--tail', String(options.tail)] : []),
       ...(options.since !== undefined ? ['--since', options.since] : []),

@@ -6,7 +6,7 @@
  * it runs. A changed service is updated in place (`updatesInPlace`):
  * `docker stack deploy` with the new spec, which Swarm rolls out itself.
  */
-import { CidxError, LABELS, PortRefusedError, type ContainerRuntime, type ContainerSpec, type ExecOptions, type ExecResult, type ObservedContainer, type PortAssignment, type RuntimeDescription, type VolumeInfo, type VolumeMount } from 'cidx';
+import { CidxError, LABELS, PortRefusedError, type ContainerRuntime, type ContainerSpec, type ExecOptions, type ExecResult, type ObservedContainer, type PortAssignment, type RuntimeDescription, type StreamLogsOptions, type VolumeInfo, type VolumeMount } from 'cidx';
 import { dockerDialect } from 'cidx/plugins';
 import { CliRuntime, type CliOptions } from 'cidx/oci-cli';
 import { currentTasks, isFailed, nodeView, observedService, taskView, type NodeJson, type NodeView, type SwarmServiceJson, type TaskJson, type TaskView } from './observe.js';
@@ -50,13 +50,9 @@ export class SwarmRuntime implements ContainerRuntime {
   private readonly nodes = new Map<string, NodeView>();
   private readonly publishMode: PublishMode;
   private readonly startTimeoutMs: number;
-  private readonly binary: string;
-  private readonly env: NodeJS.ProcessEnv;
 
   constructor(options: SwarmRuntimeOptions = {}) {
-    this.binary = options.binary ?? 'docker';
-    this.env = options.env ?? process.env;
-    this.docker = new CliRuntime(dockerDialect, this.binary, this.env);
+    this.docker = new CliRuntime(dockerDialect, options.binary ?? 'docker', options.env ?? process.env);
     this.publishMode = options.publishMode ?? 'host';
     this.startTimeoutMs = options.startTimeoutMs ?? 120_000;
   }
@@ -294,11 +290,9 @@ export class SwarmRuntime implements ContainerRuntime {
     return [result.stdout, result.stderr].filter(Boolean).join('\n');
   }
 
-  async streamLogs(id: string, options: { follow: boolean; tail: number | undefined }): Promise<number> {
-    const { execa } = await import('execa');
-    const args = ['service', 'logs', ...(options.follow ? ['--follow'] : []), ...(options.tail !== undefined ? ['--tail', String(options.tail)] : []), id];
-    const result = await execa(this.binary, args, { reject: false, env: this.env, extendEnv: false, stdio: 'inherit' });
-    return result.exitCode ?? 1;
+  /** Every task's lines, with the same options (`--since`, `--timestamps`, prefixed lines) as a container's. */
+  async streamLogs(id: string, options: StreamLogsOptions): Promise<number> {
+    return this.docker.streamLogsOf(['service', 'logs'], id, options);
   }
 
   /** In a running task's container on this node: the CLI cannot exec into a task elsewhere. */

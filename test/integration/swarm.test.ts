@@ -109,6 +109,11 @@ test.serial('swarm: three services apply as Swarm services with working URLs; a 
   t.true(status.json<ProjectReport>().services.every((service) => service.healthy === true));
   t.regex(status.stderr, /qdrant\.1 running on \S+ \(127\.0\.0\.1\) 127\.0\.0\.1:\d+->6333/);
 
+  // logs of a swarm service: its tasks' lines, prefixed with the service like a container's
+  const logs = await project.cidx(['logs', 'qdrant', '--tail', '5']);
+  t.is(logs.exitCode, 0, logs.describe());
+  t.regex(logs.stdout, /^qdrant \| .*serving http:\[6333\]/m);
+
   const ollamaId = (await serviceJson(name('ollama'))).ID;
   await project.writeConfig(swarmConfig(preferred, 'v2'));
   const plan = await project.cidx(['plan']);
