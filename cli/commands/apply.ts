@@ -14,14 +14,15 @@ import type { Session } from '../../core/session.js';
 import { cliSession } from '../session.js';
 
 export async function apply(context: CommandContext): Promise<number> {
-  return applyAndReport(context, process.stdout);
+  return (await applyAndReport(context, process.stdout)).code;
 }
 
 /**
  * Apply, its report written to `out`: stdout for `apply`, stderr for `run` (whose stdout is the command's).
- * `targets`: the services named (`run` names none: its arguments are the command).
+ * `targets`: the services named (`run` names none: its arguments are the command). Returns the exit
+ * code and the report (whose ports `run` hands its command).
  */
-export async function applyAndReport(context: CommandContext, out: NodeJS.WritableStream, opened?: Session, targets = context.args): Promise<number> {
+export async function applyAndReport(context: CommandContext, out: NodeJS.WritableStream, opened?: Session, targets = context.args): Promise<{ code: number; report: ProjectReport }> {
   const policy = pullPolicy(context.options.pull);
   const waiting = waitingOf(context);
   const session = targetSession(opened ?? (await cliSession(context, 'apply')), targets);
@@ -33,7 +34,7 @@ export async function applyAndReport(context: CommandContext, out: NodeJS.Writab
     waiting,
     pull: { policy, ...pullDisplay(progress) },
   }).finally(() => progress.done());
-  return reportApplied(context, out, report);
+  return { code: reportApplied(context, out, report), report };
 }
 
 /** An apply's (or restart's) report on `out`, its notes and vetoes on the log; exit 1 when a service failed. */

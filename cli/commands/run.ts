@@ -12,7 +12,7 @@
 import { constants } from 'node:os';
 import { CidxError, ExitCode } from '../../core/errors.js';
 import { envVariables } from '../../core/env-vars.js';
-import { downProject, observePorts } from '../../core/operations.js';
+import { downProject } from '../../core/operations.js';
 import { whileChildRuns } from '../child-signals.js';
 import type { CommandContext } from '../context.js';
 import { messages } from '../messages.js';
@@ -44,12 +44,13 @@ export async function run(context: CommandContext): Promise<number> {
 
 async function applyThenRun(context: CommandContext, command: string[]): Promise<number> {
   const session = await cliSession(context, 'run');
-  const applied = await applyAndReport(context, process.stderr, session, []);
-  if (applied !== ExitCode.ok) {
+  const { code, report } = await applyAndReport(context, process.stderr, session, []);
+  if (code !== ExitCode.ok) {
     context.log(messages.runNotStarted(command[0]!));
-    return applied;
+    return code;
   }
-  const vars = envVariables(await observePorts(session));
+  // The apply's report holds the ports it just confirmed: no second observation.
+  const vars = envVariables(report.services.map((service) => ({ service, ports: service.ports })));
   return runCommand(command, vars);
 }
 
