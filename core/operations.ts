@@ -3,7 +3,7 @@
  * apply, status, down. They return data; printing is the CLI's job.
  */
 import path from 'node:path';
-import { projectLockName, runtimeEndpoint } from './engine-endpoint.js';
+import { projectLockName } from './engine-endpoint.js';
 import { assertReachablePorts } from './remote-bind.js';
 import { acquireLock } from './lock.js';
 import { requirePrivateCacheDir } from './state-dirs.js';
@@ -20,7 +20,7 @@ import { OPS } from './reconcile/ops.js';
 import { plan, type Step } from './reconcile/plan.js';
 import { forgetUnavailableImages, pullUnseenImages, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { pullFailedReport } from './reconcile/pull-report.js';
-import { inReadingOrder, portReports } from './reconcile/report.js';
+import { inReadingOrder, portReports, reportHeader } from './reconcile/report.js';
 import { isTapped, type DownResult, type ReviewedStep } from './hooks.js';
 import { applyVetoes, withVetoes } from './plan-review.js';
 import type { Session } from './session.js';
@@ -178,9 +178,7 @@ export async function statusProject(session: Session): Promise<ProjectReport> {
     }),
   );
   const report: ProjectReport = {
-    project: { name: session.project.name, id: session.project.id, root: session.project.root },
-    runtime: session.runtime.name,
-    endpoint: runtimeEndpoint(session.runtime),
+    ...reportHeader(session.project, session.runtime),
     services: services.map(inReadingOrder),
     ...(excluded ? { excluded } : {}),
   };

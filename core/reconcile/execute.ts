@@ -5,7 +5,6 @@
  * outcome.ts), and assemble the project report. This module only sequences
  * those; each step's reasons live with it.
  */
-import { runtimeEndpoint } from '../engine-endpoint.js';
 import { CidxError } from '../errors.js';
 import type { CidxHooks, ReportContext } from '../hooks.js';
 import type { DesiredService, ProjectReport } from '../model.js';
@@ -13,7 +12,7 @@ import { runLevels } from './levels.js';
 import { EarlyProbes } from './outcome.js';
 import type { DeclaredStep, Step } from './plan.js';
 import { prepare } from './prepare.js';
-import { inReadingOrder } from './report.js';
+import { inReadingOrder, reportHeader } from './report.js';
 
 export interface ExecuteContext extends ReportContext {
   hooks: CidxHooks;
@@ -70,11 +69,8 @@ export async function executePlan(context: ExecuteContext, desired: DesiredServi
     onDefaultNetwork: prepared.onDefaultNetwork,
     early,
   });
-  const { project, runtime } = context;
   return {
-    project: { name: project.name, id: project.id, root: project.root },
-    runtime: runtime.name,
-    endpoint: runtimeEndpoint(runtime),
+    ...reportHeader(context.project, context.runtime),
     services: [...prepared.desired.map((service) => reports.get(service.name)!), ...prepared.removed].map(inReadingOrder),
     ...(prepared.notes.length ? { notes: prepared.notes } : {}),
   };

@@ -21,7 +21,7 @@ import type { ExecuteContext } from './execute.js';
 import { OPS } from './ops.js';
 import { finish } from './outcome.js';
 import type { ContainerStep, DeclaredStep } from './plan.js';
-import { portReports } from './report.js';
+import { describeError, portReports } from './report.js';
 
 /** Log lines a failed job's error carries. */
 const LOG_TAIL = 20;
@@ -136,7 +136,7 @@ export async function finishJob(context: ExecuteContext, service: DesiredService
     return base;
   }
   const error = await jobError(context, service, container, acted.timedOut === true);
-  return { ...base, action: 'failed', healthy: false, error: { code: error.code, message: error.message, details: error.details, ...(error.hint ? { hint: error.hint } : {}) } };
+  return { ...base, action: 'failed', healthy: false, error: describeError(error) };
 }
 
 async function jobError(context: ExecuteContext, service: DesiredService, container: ObservedContainer | undefined, timedOut: boolean): Promise<CidxError> {

@@ -9,7 +9,7 @@
 import pRetry from 'p-retry';
 import { limiter } from '../limit.js';
 import type { DesiredService, ObservedContainer, PortBinding, ServiceReport } from '../model.js';
-import { actOn, withoutNetwork, type Acted } from './act.js';
+import { actOn, withoutNetwork } from './act.js';
 import type { ExecuteContext } from './execute.js';
 import { dependencyLevels } from './order.js';
 import { finishJob, runJob, type JobActed } from './jobs.js';

@@ -12,7 +12,7 @@ import { asCidxError, type Acted } from './act.js';
 import type { ExecuteContext } from './execute.js';
 import { OPS } from './ops.js';
 import type { DeclaredStep } from './plan.js';
-import { portReports, portsPublished } from './report.js';
+import { describeError, portReports, portsPublished } from './report.js';
 
 const LOG_TAIL = 20;
 
@@ -33,20 +33,20 @@ export async function finish(
       OPS[step.op].replaces && 'container' in step
         ? { state: step.container.state, container: { id: step.container.id, name: step.container.name } }
         : { state: step.op === 'create' ? ('missing' as const) : step.container.state, container: null };
-    return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...kept, healthy: false, ports: [], error: describe(acted.error) };
+    return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...kept, healthy: false, ports: [], error: describeError(acted.error) };
   }
   if (acted.recreated) Object.assign(base, { action: OPS.recreate.action, reason: acted.recreated });
   const ports = withFallback(portReports(service, container, context.runtime), acted.wanted);
   const identity = container ? { id: container.id, name: container.name } : { id: acted.id, name: service.spec.name };
   if (!container || container.state !== 'running') {
     const error = await exitedError(context, service, acted.id, container);
-    return { ...base, action: 'failed', state: container?.state ?? 'missing', healthy: false, container: identity, ports, error: describe(error) };
+    return { ...base, action: 'failed', state: container?.state ?? 'missing', healthy: false, container: identity, ports, error: describeError(error) };
   }
   if (!early && !context.waiting?.skip) context.onProgress?.(service.name, 'waiting for health');
   const outcome = await (early ?? probeHealth(context, service, container, ports));
   if ('error' in outcome) {
     if (context.signal.aborted) throw outcome.error;
-    return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describe(asCidxError(outcome.error)) };
+    return { ...base, action: 'failed', state: 'running', healthy: false, container: identity, ports, error: describeError(asCidxError(outcome.error)) };
   }
   if ('notChecked' in outcome) {
     context.onProgress?.(service.name, 'running (health not checked)');
@@ -119,13 +119,4 @@ async function exitedError(context: ExecuteContext, service: DesiredService, id:
     `${service.name} ${container.state === 'exited' ? `exited with code ${container.exitCode ?? '?'}` : `is ${container.state}`} right after it started`,
     { details: logs ? logs.trimEnd().split('\n').slice(-LOG_TAIL) : ['(no log output)'] },
   );
-}
-
-function describe(error: CidxError): NonNullable<ServiceReport['error']> {
-  return {
-    code: error.code,
-    message: error.message,
-    ...(error.details.length ? { details: error.details } : {}),
-    ...(error.hint ? { hint: error.hint } : {}),
-  };
 }

@@ -10,7 +10,7 @@ import type { DesiredService, ProjectIdentity, ProjectReport, ServiceReport } fr
 import type { ContainerRuntime } from '../runtime.js';
 import { OPS } from './ops.js';
 import type { Step } from './plan.js';
-import { inReadingOrder, portReports } from './report.js';
+import { describeError, inReadingOrder, portReports, reportHeader } from './report.js';
 
 export function pullFailedReport(
   context: { project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>; runtime: Pick<ContainerRuntime, 'name' | 'engineHost'> },
@@ -27,8 +27,7 @@ export function pullFailedReport(
     const base = { name: service.name, state: container?.state ?? ('missing' as const), container: container ? { id: container.id, name: container.name } : null };
     const error = errors.get(service.name);
     if (error) {
-      const described = { code: error.code, message: error.message, ...(error.details.length ? { details: error.details } : {}), ...(error.hint ? { hint: error.hint } : {}) };
-      return { ...base, action: 'failed', reason: step?.reason ?? '', healthy: false, ports: [], error: described };
+      return { ...base, action: 'failed', reason: step?.reason ?? '', healthy: false, ports: [], error: describeError(error) };
     }
     const unchanged = step?.op === 'noop';
     return {
@@ -39,6 +38,5 @@ export function pullFailedReport(
       ports: portReports(service, container, context.runtime),
     };
   });
-  const { name, id, root } = context.project;
-  return { project: { name, id, root }, runtime: context.runtime.name, services: services.map(inReadingOrder) };
+  return { ...reportHeader(context.project, context.runtime), services: services.map(inReadingOrder) };
 }

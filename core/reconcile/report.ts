@@ -1,5 +1,6 @@
 /** Builds what users see of a service's ports: host port, address, URL, fallback. */
-import type { DesiredService, ObservedContainer, PortBinding, PortReport, ServiceReport } from '../model.js';
+import type { CidxError } from '../errors.js';
+import type { DesiredService, ObservedContainer, PortBinding, PortReport, ProjectIdentity, ProjectReport, ServiceReport } from '../model.js';
 import { isLoopback, runtimeEndpoint, type EngineOf } from '../engine-endpoint.js';
 import type { Protocol } from '../../schemas/port-spec.js';
 
@@ -84,4 +85,19 @@ export function inReadingOrder(report: ServiceReport): ServiceReport {
   return Object.fromEntries(
     Object.entries({ name, state, healthy, action, reason, health, container, ports, job, error }).filter(([, value]) => value !== undefined),
   ) as unknown as ServiceReport;
+}
+
+/** What every project report starts with: the project, and the runtime and engine it was observed on. */
+export function reportHeader(project: Pick<ProjectIdentity, 'name' | 'id' | 'root'>, runtime: EngineOf & { name: string }): Pick<ProjectReport, 'project' | 'runtime' | 'endpoint'> {
+  return { project: { name: project.name, id: project.id, root: project.root }, runtime: runtime.name, endpoint: runtimeEndpoint(runtime) };
+}
+
+/** A service's error as the report (and `--json`) carries it: details and hint only when there are some. */
+export function describeError(error: CidxError): NonNullable<ServiceReport['error']> {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details.length ? { details: error.details } : {}),
+    ...(error.hint ? { hint: error.hint } : {}),
+  };
 }

@@ -3,12 +3,12 @@
  * apply stopped by Ctrl-C or SIGTERM, and two checkouts of one config side by
  * side. Every test runs once per runtime on real Docker and real Podman.
  */
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import path from 'node:path';
 import { httpGet } from '../helpers/net.js';
-import { createProject, withProject, type TestProject } from '../helpers/project.js';
+import { createProject, withProject } from '../helpers/project.js';
 import { applyOk, assertOnePerService, containerIds, hostPorts, service, STACK_LINE, timed } from '../helpers/reports.js';
-import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeShim, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
+import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeShim, TEST_IMAGE } from '../helpers/runtime.js';
 import { threeServices, THREE_SERVICE_PORTS, webService } from '../helpers/services.js';
 import type { ProjectReport } from '../../core/model.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { createProject, withProject, type TestProject } from '../helpers/project.js';
 import { applyOk, hostPorts, service, STACK_LINE } from '../helpers/reports.js';
-import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeCli, TEST_IMAGE, type Runtime } from '../helpers/runtime.js';
+import { projectContainerIds, projectContainers, projectVolumes, RUNTIMES, runtimeCli, type Runtime } from '../helpers/runtime.js';
 import { storeService, webService } from '../helpers/services.js';
 
 const FILE = '/qdrant/storage/f';

@@ -4,7 +4,7 @@
  * container removed or stopped behind cidx's back) and keeps host ports put.
  * Every test runs once per runtime on real Docker and real Podman.
  */
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { httpGet } from '../helpers/net.js';
 import { withProject, type TestProject } from '../helpers/project.js';
 import { applyOk, assertOnePerService, containerIds, hostPorts, planSteps, service, stepsByService } from '../helpers/reports.js';
