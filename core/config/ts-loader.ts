@@ -22,26 +22,36 @@ import { importModule } from '../import-module.js';
 import { privateCacheDir, removeStaleFiles } from '../state-dirs.js';
 import { applyEditScript, editScript, type EditOp } from './edit-script.js';
 
+/** The package's other public entry points (package.json "exports"), for runtime plugins written in the config. */
+const SUBPATHS: Record<string, string> = {
+  'cidx/plugins': 'dist/plugins/index.js',
+  'cidx/oci-cli': 'dist/plugins/oci-cli/index.js',
+  'cidx/swarm': 'dist/plugins/swarm-runtime/index.js',
+};
+/** An import or export of `cidx`, one of SUBPATHS, or a path relative to the config: keyword, clause, quote, specifier. */
+const IMPORT = new RegExp(
+  `\\b(import|export)(\\s*\\{[^}]*\\}\\s*from\\s*|\\s+[^'"();]*?\\s+from\\s*|\\s*\\(\\s*|\\s*)(['"])(${[...Object.keys(SUBPATHS), 'cidx'].join('|')}|\\.{1,2}\\/[^'"\\n]*)\\3`,
+  'g',
+);
+
 /**
  * Where `import … from 'cidx'` in a config resolves: our own package, even
  * when cidx is installed globally and the project has no node_modules. A
  * config importing only defineConfig/definePlugin gets the dependency-free
  * module; anything else gets the full public API.
  */
-let selfEntriesMemo: { light: string; full: string; plugins: string; ociCli: string; swarm: string } | undefined;
+let selfEntriesMemo: { light: string; full: string; subpaths: Map<string, string> } | undefined;
 
-function selfEntries(): { light: string; full: string; plugins: string; ociCli: string; swarm: string } {
+function selfEntries(): { light: string; full: string; subpaths: Map<string, string> } {
   if (selfEntriesMemo) return selfEntriesMemo;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   // Walk up to our package root: this file runs from dist/core/config/ or from a bundle chunk.
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const url = (file: string) => pathToFileURL(path.join(dir, file)).href;
   selfEntriesMemo = {
-    light: pathToFileURL(path.join(dir, 'dist/core/define.js')).href,
-    full: pathToFileURL(path.join(dir, 'dist/core/index.js')).href,
-    // The package's other public entry points (package.json "exports"), for runtime plugins written in the config.
-    plugins: pathToFileURL(path.join(dir, 'dist/plugins/index.js')).href,
-    ociCli: pathToFileURL(path.join(dir, 'dist/plugins/oci-cli/index.js')).href,
-    swarm: pathToFileURL(path.join(dir, 'dist/plugins/swarm-runtime/index.js')).href,
+    light: url('dist/core/define.js'),
+    full: url('dist/core/index.js'),
+    subpaths: new Map(Object.entries(SUBPATHS).map(([specifier, file]) => [specifier, url(file)])),
   };
   return selfEntriesMemo;
 }
@@ -70,11 +80,10 @@ export function rewriteImports(code: string, filepath: string): string {
   const base = pathToFileURL(filepath);
   return code
     .replace(
-      /\b(import|export)(\s*\{[^}]*\}\s*from\s*|\s+[^'"();]*?\s+from\s*|\s*\(\s*|\s*)(['"])(cidx(?:\/plugins|\/oci-cli|\/swarm)?|\.{1,2}\/[^'"\n]*)\3/g,
+      IMPORT,
       (_match, keyword: string, clause: string, quote: string, specifier: string) => {
-        if (specifier === 'cidx/plugins') return `${keyword}${clause}${quote}${entries.plugins}${quote}`;
-        if (specifier === 'cidx/oci-cli') return `${keyword}${clause}${quote}${entries.ociCli}${quote}`;
-        if (specifier === 'cidx/swarm') return `${keyword}${clause}${quote}${entries.swarm}${quote}`;
+        const subpath = entries.subpaths.get(specifier);
+        if (subpath) return `${keyword}${clause}${quote}${subpath}${quote}`;
         if (specifier !== 'cidx') return `${keyword}${clause}${quote}${new URL(specifier, base).href}${quote}`;
         const names = /^\s*\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]!).filter(Boolean);
         const light = names !== undefined && names.every((name) => LIGHT_NAMES.has(name));
