@@ -98,14 +98,18 @@ export class SwarmRuntime implements ContainerRuntime {
     return lines(stdout);
   }
 
-  /** Services, their tasks and their nodes: three calls, four when a node is new to this process. */
+  /** Services, their tasks and their nodes: three calls in two round trips, one more when a node is new to this process. */
   private async observe(ids: string[]): Promise<ObservedContainer[]> {
     if (!ids.length) return [];
-    // A service removed meanwhile is left out: the CLI prints the others and fails for it.
-    const inspected = await this.cli(['service', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, allowFailure: true });
+    // Services and their task ids at once. A service removed meanwhile is left out: the CLI prints
+    // the others and fails for it (and its tasks, if listed, belong to no service below).
+    const [inspected, ps] = await Promise.all([
+      this.cli(['service', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, allowFailure: true }),
+      this.cli(['service', 'ps', '--quiet', '--no-trunc', ...ids], { timeout: QUERY_TIMEOUT_MS, allowFailure: true }),
+    ]);
     const services = parseArray<SwarmServiceJson>(inspected.stdout);
     if (!services.length) return [];
-    const taskIds = lines((await this.cli(['service', 'ps', '--quiet', '--no-trunc', ...services.map((service) => service.ID)], { timeout: QUERY_TIMEOUT_MS, allowFailure: true })).stdout);
+    const taskIds = lines(ps.stdout);
     const tasks = taskIds.length ? parseArray<TaskJson>((await this.cli(['inspect', '--type', 'task', ...taskIds], { timeout: QUERY_TIMEOUT_MS, allowFailure: true })).stdout) : [];
     await this.learnNodes(tasks.map((task) => task.NodeID).filter((id): id is string => Boolean(id)));
     const ingressAddress = this.publishMode === 'ingress' ? [...this.nodes.values()].find((node) => node.address)?.address : undefined;
@@ -132,7 +136,7 @@ export class SwarmRuntime implements ContainerRuntime {
     await this.deploy(spec, ports);
     try {
       const id = await this.serviceId(name);
-      await this.waitForTasks(id, name, new Set());
+      await this.waitForTasks(id, name, new Set(), placementOf(spec.labels).replicas);
       return { id };
     } catch (error) {
       // As `run` promises: a refused port or a failed start leaves no service of its own behind.
@@ -145,7 +149,7 @@ export class SwarmRuntime implements ContainerRuntime {
     const name = swarmServiceName(spec);
     const before = new Set(lines((await this.cli(['service', 'ps', '--quiet', '--no-trunc', previous.id], { timeout: QUERY_TIMEOUT_MS, allowFailure: true })).stdout));
     await this.deploy(spec, ports);
-    await this.waitForTasks(previous.id, name, before);
+    await this.waitForTasks(previous.id, name, before, placementOf(spec.labels).replicas);
     return { id: previous.id };
   }
 
@@ -169,14 +173,12 @@ export class SwarmRuntime implements ContainerRuntime {
 
   /**
    * Waits until the service's new tasks (those not in `before`) run, as
-   * many as it wants. A task refused for its host port, or for an image no
+   * many as it wants (`replicas`, as its placement says). A task refused for its host port, or for an image no
    * node has, ends the wait with that error; any other failure is Swarm's
    * to retry and cidx's health check's to report.
    */
-  private async waitForTasks(id: string, name: string, before: ReadonlySet<string>): Promise<void> {
+  private async waitForTasks(id: string, name: string, before: ReadonlySet<string>, replicas: number): Promise<void> {
     const deadline = Date.now() + this.startTimeoutMs;
-    const { stdout } = await this.cli(['service', 'inspect', '--format', '{{json .Spec.Mode}}', id], { timeout: QUERY_TIMEOUT_MS });
-    const replicas = (JSON.parse(stdout || '{}') as { Replicated?: { Replicas?: number } }).Replicated?.Replicas ?? 1;
     for (;;) {
       const ps = await this.cli(['service', 'ps', '--no-trunc', '--format', '{{json .}}', id], { timeout: QUERY_TIMEOUT_MS });
       const tasks = lines(ps.stdout).map((line) => JSON.parse(line) as PsLine).filter((task) => !before.has(task.ID));
@@ -211,12 +213,12 @@ export class SwarmRuntime implements ContainerRuntime {
       const { replicas } = placementOf(service.labels);
       const before = new Set(lines((await this.cli(['service', 'ps', '--quiet', '--no-trunc', service.id], { timeout: QUERY_TIMEOUT_MS })).stdout));
       await this.cli(['service', 'scale', '--detach', `${service.id}=${replicas}`], { what: `starting ${service.name}` });
-      await this.waitForTasks(service.id, service.name, before);
+      await this.waitForTasks(service.id, service.name, before, replicas);
     }
   }
 
   async stop(ids: string[]): Promise<void> {
-    for (const id of ids) await this.cli(['service', 'scale', '--detach', `${id}=0`], { what: 'stopping services' });
+    if (ids.length) await this.cli(['service', 'scale', '--detach', ...ids.map((id) => `${id}=0`)], { what: 'stopping services' });
   }
 
   async rename(): Promise<void> {
