@@ -6,7 +6,7 @@
  * it runs. A changed service is updated in place (`updatesInPlace`):
  * `docker stack deploy` with the new spec, which Swarm rolls out itself.
  */
-import { CidxError, LABELS, PortRefusedError, type ContainerRuntime, type ContainerSpec, type ExecOptions, type ExecResult, type ObservedContainer, type PortAssignment, type RuntimeDescription, type StreamLogsOptions, type VolumeInfo, type VolumeMount } from 'cidx';
+import { CidxError, LABELS, PortRefusedError, type ContainerRuntime, type ContainerSpec, type EngineEndpoint, type ExecOptions, type ExecResult, type ObservedContainer, type PortAssignment, type RuntimeDescription, type StreamLogsOptions, type VolumeInfo, type VolumeMount } from 'cidx';
 import { dockerDialect } from 'cidx/plugins';
 import { CliRuntime, type CliOptions } from 'cidx/oci-cli';
 import { currentTasks, isFailed, nodeView, observedService, taskView, type NodeJson, type NodeView, type SwarmServiceJson, type TaskJson, type TaskView } from './observe.js';
@@ -43,6 +43,12 @@ export class SwarmRuntime implements ContainerRuntime {
   readonly name = 'swarm';
   /** URLs use each task's node address (the bindings' hostIp). */
   readonly engineHost = undefined;
+  /**
+   * The manager the Docker CLI talks to (DOCKER_HOST, a context), so two
+   * swarms never share a port cache or a project lock. `local`: URLs are the
+   * bindings' node addresses as they are, never rewritten to the manager's host.
+   */
+  readonly endpoint: EngineEndpoint;
   readonly capabilities = Object.freeze({ networks: true, labelledVolumes: true, streamLogs: true, describe: true, updatesInPlace: true });
   /** The current tasks of each service (by cidx service name) at the last observation: what `status` lists. */
   readonly tasks = new Map<string, TaskView[]>();
@@ -53,6 +59,7 @@ export class SwarmRuntime implements ContainerRuntime {
 
   constructor(options: SwarmRuntimeOptions = {}) {
     this.docker = new CliRuntime(dockerDialect, options.binary ?? 'docker', options.env ?? process.env);
+    this.endpoint = { uri: this.docker.endpoint.uri, host: undefined, local: true, ...(this.docker.endpoint.source ? { source: this.docker.endpoint.source } : {}) };
     this.publishMode = options.publishMode ?? 'host';
     this.startTimeoutMs = options.startTimeoutMs ?? 120_000;
   }
