@@ -52,13 +52,14 @@ async function observeAndPlan(session: Session, options: PlanProjectOptions = {}
   // The engine call first: resolving the specs reads env files synchronously, and must not hold up its start.
   const listing = session.runtime.listProject(session.project.id, names);
   const [all, desired] = await Promise.all([listing, desiredServices(session.hooks, session)]);
+  const planning = { rerun, inPlace: session.runtime.capabilities.updatesInPlace === true };
   const excluded = session.profiles?.excluded ?? [];
-  if (!excluded.length) return { desired, observed: all, steps: plan(desired, all, { rerun }) };
+  if (!excluded.length) return { desired, observed: all, steps: plan(desired, all, planning) };
   // A left-out service's container is not an orphan: the planner never sees it, so it is neither removed nor changed.
   const off = new Set(excluded.map((service) => service.name));
   const observed = all.filter((container) => !off.has(container.service));
   const reports = excluded.map((service) => ({ ...service, state: all.find((container) => container.service === service.name)?.state ?? ('missing' as const) }));
-  return { desired, observed, steps: plan(desired, observed, { rerun }), excluded: reports };
+  return { desired, observed, steps: plan(desired, observed, planning), excluded: reports };
 }
 
 export interface PlanProjectOptions {

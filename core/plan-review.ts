@@ -61,10 +61,10 @@ export function applyVetoes(desired: DesiredService[], steps: ReviewedStep[]): V
     });
     if (step.op === 'remove') {
       reports.push(vetoed(null));
-    } else if ((step.op === 'recreate' && container?.state === 'running') || (step.op === 'rerun' && container?.state === 'exited' && container.exitCode === 0)) {
+    } else if (((step.op === 'recreate' || step.op === 'update') && container?.state === 'running') || (step.op === 'rerun' && container?.state === 'exited' && container.exitCode === 0)) {
       // Kept as it is: a running service serves on, a job's earlier success stands.
       kept.set(step.service, record);
-      out.push({ ...(plain as Step & { op: 'recreate' | 'rerun' }), op: 'noop', reason: describeVeto(step.op, veto) });
+      out.push({ ...(plain as Step & { op: 'recreate' | 'update' | 'rerun' }), op: 'noop', reason: describeVeto(step.op, veto) });
     } else {
       down.add(step.service);
       const error = new CidxError('STEP_VETOED', `${step.service}: ${describeVeto(step.op, veto)}`);

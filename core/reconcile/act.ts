@@ -47,8 +47,9 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
         if (step.rename) await runtime.rename(step.container.id, service.spec.name);
         return { id: step.container.id };
       case 'recreate':
+      case 'update': // the runtime rolls it itself (see replace.ts)
       case 'rerun': // a job's: made anew from the desired spec, as a recreate does
-        context.onProgress?.(service.name, step.op === 'rerun' ? 'rerunning' : 'recreating');
+        context.onProgress?.(service.name, PROGRESS[step.op]);
         return await replace(hooks, { ...context, service, previous: step.container });
       case 'create':
         context.onProgress?.(service.name, 'creating');
@@ -66,6 +67,8 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
  * recreating it (and failing the same way) every time; the label below lets
  * `plan` say where it runs. `cidx down` then `apply` puts it on the network.
  */
+const PROGRESS = { recreate: 'recreating', update: 'updating', rerun: 'rerunning' } as const;
+
 export function withoutNetwork(service: DesiredService): DesiredService {
   return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: ON_DEFAULT_NETWORK } } };
 }

@@ -33,6 +33,11 @@ export const OPS = {
   create: { glyph: '+', colour: 'green', word: 'create', past: 'created', action: 'created', destructive: false, makesContainer: true, replaces: false },
   start: { glyph: '>', colour: 'cyan', word: 'start', past: 'started', action: 'started', destructive: false, makesContainer: false, replaces: false },
   recreate: { glyph: '~', colour: 'yellow', word: 'recreate', past: 'recreated', action: 'recreated', destructive: true, makesContainer: true, replaces: true },
+  /**
+   * A changed service brought to its new spec by the runtime itself (an orchestrator's rolling update,
+   * `capabilities.updatesInPlace`): the service stays, its tasks are replaced as the orchestrator rolls them.
+   */
+  update: { glyph: '~', colour: 'yellow', word: 'update', past: 'updated', action: 'updated', destructive: false, makesContainer: true, replaces: true },
   /** A job's container made anew and run again (its config changed, its last run failed, or `--rerun`). */
   rerun: { glyph: '~', colour: 'yellow', word: 'rerun', past: 'reran', action: 'reran', destructive: true, makesContainer: true, replaces: true },
   remove: { glyph: '-', colour: 'red', word: 'remove', past: 'removed', action: 'removed', destructive: true, makesContainer: false, replaces: false },

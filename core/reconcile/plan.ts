@@ -7,7 +7,7 @@ import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import { changedFields, SPEC_DIGEST_LABEL } from './desired.js';
 import { planJob } from './jobs.js';
 import { serviceContainer, isReplacementName } from './match.js';
-import type { StepOp } from './ops.js';
+import { OPS, type StepOp } from './ops.js';
 
 export type { StepOp } from './ops.js';
 
@@ -34,7 +34,7 @@ export interface CreateStep extends StepBase, DeclaredExtras {
 
 /** A declared service whose container is acted on (or kept). */
 export interface ContainerStep extends StepBase, DeclaredExtras {
-  op: 'start' | 'recreate' | 'rerun' | 'noop';
+  op: 'start' | 'recreate' | 'update' | 'rerun' | 'noop';
   container: ObservedContainer;
   /** `container` still has the temporary name of an interrupted recreate: rename it to the service's. */
   rename?: true;
@@ -53,6 +53,8 @@ export type DeclaredStep = CreateStep | ContainerStep;
 export interface PlanOptions {
   /** Jobs to run again even though their last run succeeded with this config (`--rerun`). Default: none. */
   rerun?: ReadonlySet<string>;
+  /** The runtime updates a changed service in place (`capabilities.updatesInPlace`): plan `update`, not `recreate`. Default: false. */
+  inPlace?: boolean;
 }
 
 export function plan(desired: DesiredService[], observed: ObservedContainer[], options: PlanOptions = {}): Step[] {
@@ -77,15 +79,15 @@ function planService(service: DesiredService, containers: ObservedContainer[], o
   const extra = duplicates.length ? { duplicates } : {};
   if (!container) return { service: service.name, op: 'create', reason: service.spec.job ? 'not run yet' : 'not created yet', ...extra };
   const drift = container.configHash === service.hash ? undefined : driftReason(service, container);
-  const own = service.spec.job ? planJob(service, container, { drift, forced: options.rerun?.has(service.name) ?? false }) : stepFor(service, container);
+  const own = service.spec.job ? planJob(service, container, { drift, forced: options.rerun?.has(service.name) ?? false }) : stepFor(service, container, options.inPlace ? 'update' : 'recreate');
   const step: ContainerStep = { ...own, ...extra };
   if (container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
   return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };
 }
 
-function stepFor(service: DesiredService, container: ObservedContainer): ContainerStep {
+function stepFor(service: DesiredService, container: ObservedContainer, renew: 'recreate' | 'update'): ContainerStep {
   const on = (op: ContainerStep['op'], reason: string): ContainerStep => ({ service: service.name, op, reason, container });
-  if (container.configHash !== service.hash) return on('recreate', driftReason(service, container));
+  if (container.configHash !== service.hash) return on(renew, driftReason(service, container));
   // Starting would let the runtime pick new host ports (an engine that picks them at start does); a new
   // container asks for the remembered ones instead, so URLs stay put.
   const keepPorts = container.ephemeralPorts === true && service.spec.ports.length > 0;
@@ -95,10 +97,10 @@ function stepFor(service: DesiredService, container: ObservedContainer): Contain
     case 'exited':
     case 'created': {
       const why = container.state === 'created' ? 'container created but not started' : `container exited${container.exitCode === undefined ? '' : ` (code ${container.exitCode})`}`;
-      return keepPorts ? on('recreate', `${why}; recreated to keep its host ports`) : on('start', why);
+      return keepPorts ? on(renew, `${why}; ${OPS[renew].past} to keep its host ports`) : on('start', why);
     }
     default:
-      return on('recreate', `container is ${container.state}`);
+      return on(renew, `container is ${container.state}`);
   }
 }
 

@@ -118,11 +118,11 @@ test.serial('swarm: three services apply as Swarm services with working URLs; a 
   await project.writeConfig(swarmConfig(preferred, 'v2'));
   const plan = await project.cidx(['plan']);
   t.is(plan.exitCode, 0, plan.describe());
-  t.regex(plan.stdout, /~ recreate\s+ollama\s+env changed/);
+  t.regex(plan.stdout, /~ update\s+ollama\s+env changed/);
   const update = await project.cidx(['apply', '--json'], { timeout: 240_000 });
   t.is(update.exitCode, 0, update.describe());
   const updated = update.json<ProjectReport>();
-  t.like(updated.services.find((service) => service.name === 'ollama'), { action: 'recreated', healthy: true, state: 'running' });
+  t.like(updated.services.find((service) => service.name === 'ollama'), { action: 'updated', healthy: true, state: 'running' });
   t.like(updated.services.find((service) => service.name === 'qdrant'), { action: 'unchanged' });
   const ollama = await serviceJson(name('ollama'));
   t.is(ollama.ID, ollamaId, 'the service was updated in place, not replaced');

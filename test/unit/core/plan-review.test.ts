@@ -51,3 +51,11 @@ test('a vetoed remove keeps the container and is no failure', async (t) => {
   t.like(plan.reports[0], { name: 'gone', action: 'vetoed', healthy: null, state: 'running', container: { id: orphan.id } });
   t.false('error' in plan.reports[0]!);
 });
+
+test('a vetoed in-place update of a running service is kept as it is, like a vetoed recreate', async (t) => {
+  const desired = await desiredFor(CONFIG);
+  const db = observedFrom(desired[0]!);
+  const plan = applyVetoes(desired, [{ service: 'db', op: 'update', reason: 'env changed', container: db, veto }]);
+  t.like(plan.steps[0], { service: 'db', op: 'noop', reason: 'update vetoed by policy: never', container: db });
+  t.is(plan.desired.length, 3);
+});

@@ -325,3 +325,20 @@ test('a create step has no container and every other op has one', async (t) => {
   const steps = plan(desired, [observedFrom(qdrant, { state: 'created' })]);
   for (const step of steps) t.is('container' in step && step.container !== undefined, step.op !== 'create', `${step.service}: ${step.op}`);
 });
+
+test('on a runtime that updates in place, what would be recreated is planned as an update; the rest is unchanged', async (t) => {
+  const { desired, qdrant, ollama } = await world();
+  const [drifted] = await desiredFor(changed('qdrant', { env: { QDRANT__LOG_LEVEL: 'DEBUG' } }));
+  const observed = [observedFrom(qdrant, { state: 'running' }), observedFrom(ollama, { state: 'exited', exitCode: 0, ephemeralPorts: true })];
+  const wanted = [drifted!, desired[1]!];
+  t.deepEqual(plan(wanted, observed, { inPlace: true }).map(brief), [
+    { service: 'qdrant', op: 'update', reason: 'env changed', container: observed[0]!.id },
+    { service: 'ollama', op: 'update', reason: 'container exited (code 0); updated to keep its host ports', container: observed[1]!.id },
+  ]);
+  // The same world on a runtime that replaces containers.
+  t.deepEqual(
+    plan(wanted, observed).map((step) => step.op),
+    ['recreate', 'recreate'],
+  );
+  t.deepEqual(plan(desired, [observedFrom(qdrant), observedFrom(ollama)], { inPlace: true }).map((step) => step.op), ['noop', 'noop']);
+});
