@@ -11,10 +11,17 @@
  * process die first, in an exit handler. A leftover of a crashed earlier run
  * is removed before starting. Needs root, iproute2 and util-linux.
  *
- * Every call is an argument array: the one script is a fixed text run by
- * `unshare`, with nothing interpolated from outside.
+ * The namespace also runs an `sshd` (198.18.0.2:22, its own host key, one
+ * authorized key, both made per run), whose sessions talk to this engine, so
+ * `DOCKER_HOST=ssh://root@198.18.0.2` works as it does for a real build box.
+ * The docker CLI runs `ssh` from PATH: `sshEnv` puts a wrapper first on PATH
+ * that hands ssh the run's own config (key, known host), so the user's
+ * ~/.ssh is neither read nor written.
+ *
+ * Every call is an argument array: the scripts are fixed texts, with nothing
+ * interpolated from outside but this file's constants.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa, execaSync } from 'execa';
 import { TEST_IMAGE } from './runtime.js';
@@ -35,6 +42,8 @@ export const REMOTE = Object.freeze({
   /** An empty daemon.json: the host's /etc/docker/daemon.json (hosts, data-root, …) is not this engine's. */
   config: '/run/docker-cidxr2.json',
   log: '/var/log/dockerd-cidxr2.log',
+  /** sshd's config, keys and the ssh wrapper: made per run, removed with the rest. */
+  sshDir: '/run/cidxr2-ssh',
 });
 
 export const REMOTE_DOCKER_HOST = `tcp://${REMOTE.address}:${REMOTE.port}`;
@@ -51,6 +60,31 @@ exec dockerd --config-file ${REMOTE.config} --data-root ${REMOTE.dataRoot} --exe
   -H unix://${REMOTE.socket} -H tcp://${REMOTE.address}:${REMOTE.port} --bip 172.31.250.1/24
 `;
 
+const SSHD_CONFIG = `ListenAddress ${REMOTE.address}:22
+HostKey ${REMOTE.sshDir}/host_key
+AuthorizedKeysFile ${REMOTE.sshDir}/client_key.pub
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PidFile ${REMOTE.sshDir}/sshd.pid
+SetEnv DOCKER_HOST=unix://${REMOTE.socket}
+`;
+
+/** The client side: this run's key, and the engine's host key as the only known host. Never the user's ~/.ssh. */
+const SSH_CONFIG = `Host ${REMOTE.address}
+  IdentityFile ${REMOTE.sshDir}/client_key
+  IdentitiesOnly yes
+  UserKnownHostsFile ${REMOTE.sshDir}/known_hosts
+  StrictHostKeyChecking yes
+  BatchMode yes
+`;
+
+/** What the docker CLI runs as `ssh`: the real one, with this run's config. */
+const SSH_WRAPPER = `#!/bin/sh
+exec /usr/bin/ssh -F ${REMOTE.sshDir}/ssh_config "$@"
+`;
+
 const START_TIMEOUT_MS = 60_000;
 
 export interface RemoteEngine {
@@ -60,6 +94,10 @@ export interface RemoteEngine {
   address: string;
   /** Runs the docker CLI against the remote engine; resolves with stdout. */
   docker(args: string[]): Promise<string>;
+  /** The same engine through its sshd: `ssh://root@198.18.0.2`. */
+  sshDockerHost: string;
+  /** Env for a process that reaches the engine over ssh: DOCKER_HOST, and PATH with the ssh wrapper first. */
+  sshEnv(): Record<string, string | undefined>;
 }
 
 function run(file: string, args: string[]): boolean {
@@ -106,7 +144,7 @@ export function removeRemoteEngine(): void {
   if (existsSync(`/var/run/netns/${REMOTE.netns}`)) run('ip', ['netns', 'del', REMOTE.netns]);
   if (existsSync(`/sys/class/net/${REMOTE.hostVeth}`)) run('ip', ['link', 'del', REMOTE.hostVeth]);
   // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
-  for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, '/tmp/cidxr2-cg']) {
+  for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, REMOTE.sshDir, '/tmp/cidxr2-cg']) {
     rmSync(file, { recursive: true, force: true });
   }
 }
@@ -152,12 +190,28 @@ export async function startRemoteEngine(): Promise<RemoteEngine> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  startSshd();
   // No registry: copy the test image over.
   const save = execa('docker', ['save', TEST_IMAGE], { env: { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, buffer: false });
   const load = execa('docker', ['load'], { env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined }, stdin: 'pipe' });
   save.stdout!.pipe(load.stdin!);
   await Promise.all([save, load]);
-  return { dockerHost: REMOTE_DOCKER_HOST, address: REMOTE.address, docker };
+  const sshEnv = () => ({ DOCKER_HOST: `ssh://root@${REMOTE.address}`, DOCKER_CONTEXT: undefined, PATH: `${REMOTE.sshDir}/bin:${process.env.PATH ?? ''}` });
+  return { dockerHost: REMOTE_DOCKER_HOST, address: REMOTE.address, docker, sshDockerHost: `ssh://root@${REMOTE.address}`, sshEnv };
+}
+
+/** sshd in the namespace (it daemonizes there, so removeRemoteEngine's sweep of the namespace's processes ends it). */
+function startSshd(): void {
+  const dir = REMOTE.sshDir;
+  mkdirSync(`${dir}/bin`, { recursive: true, mode: 0o700 });
+  for (const key of ['host_key', 'client_key']) sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `cidx-test-${key}`, '-f', `${dir}/${key}`]);
+  writeFileSync(`${dir}/sshd_config`, SSHD_CONFIG);
+  writeFileSync(`${dir}/ssh_config`, SSH_CONFIG);
+  writeFileSync(`${dir}/bin/ssh`, SSH_WRAPPER, { mode: 0o755 });
+  const hostKey = readFileSync(`${dir}/host_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  writeFileSync(`${dir}/known_hosts`, `${REMOTE.address} ${hostKey}\n`);
+  mkdirSync('/run/sshd', { recursive: true }); // its privilege-separation directory
+  sh('ip', ['netns', 'exec', REMOTE.netns, '/usr/sbin/sshd', '-f', `${dir}/sshd_config`, '-E', `${dir}/sshd.log`]);
 }
 
 /**

@@ -7,6 +7,7 @@
  * listener on the same port number never answers a probe for the remote
  * service, and the port cache and project lock are per engine.
  *
+ * Over TCP and over ssh:// (the namespace runs an sshd too).
  * Docker only: the remote engine is a dockerd (Podman's connection
  * resolution is unit-tested, see docs/remote-engines.md). One engine for the
  * whole file (~20 s to start); the tests share it, each with its own project, and run at once.
@@ -170,4 +171,31 @@ test('one project on the local and the remote engine at once: separate locks, se
   const remembered = await Promise.all(files.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8')).services.web.http.host as number));
   const reported = [localRun, far].map((run) => service(run.json(), 'web').ports[0]!.host!);
   t.deepEqual(remembered.sort(), reported.sort());
+});
+
+test('ssh:// engine (DOCKER_HOST=ssh://root@198.18.0.2): the loopback bind is refused; bind 0.0.0.0 gives a URL that works from here; --json and doctor name the ssh endpoint; down removes it', async (t) => {
+  const project = await remoteProject(t, web());
+  const env = remote().sshEnv();
+  const refused = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
+  t.is(refused.exitCode, 2, refused.describe());
+  t.regex(refused.stderr, /web would publish its ports on 127\.0\.0\.1 of 198\.18\.0\.2 \(ssh:\/\/root@198\.18\.0\.2\)/);
+  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'nothing was created');
+
+  await project.writeConfig(web({ bind: '0.0.0.0' }));
+  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
+  t.is(applied.exitCode, 0, applied.describe());
+  const report = applied.json<ProjectReport>();
+  t.like(report.endpoint, { uri: remote().sshDockerHost, host: '198.18.0.2', local: false });
+  const [http] = service(report, 'web').ports;
+  t.is(http!.url, `http://198.18.0.2:${http!.host}`);
+  t.like(await httpGet(`${http!.url}/healthz`), { status: 200 }, 'the printed URL answers from this machine');
+  t.not(await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`]), '', 'the container runs on the engine behind sshd');
+
+  const doctor = await project.cidx(['doctor', '--json', '--runtime', 'docker'], { env });
+  const docker = doctor.json<{ checks: Array<{ name: string; ok?: boolean; detail: string }> }>().checks.find((check) => check.name === 'docker');
+  t.regex(docker?.detail ?? '', /at ssh:\/\/root@198\.18\.0\.2/, doctor.describe());
+
+  const down = await project.cidx(['down', '--runtime', 'docker'], { env });
+  t.is(down.exitCode, 0, down.describe());
+  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'down removed it over ssh');
 });
