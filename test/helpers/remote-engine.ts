@@ -24,6 +24,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa, execaSync } from 'execa';
+import { createNetns, removeNetns, useForFile, sh } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE = Object.freeze({
@@ -100,10 +101,6 @@ export interface RemoteEngine {
   sshEnv(): Record<string, string | undefined>;
 }
 
-function run(file: string, args: string[]): boolean {
-  return execaSync(file, args, { reject: false, stdin: 'ignore' }).exitCode === 0;
-}
-
 function daemonPid(): number | undefined {
   try {
     const pid = Number(readFileSync(REMOTE.pidFile, 'utf8').trim());
@@ -132,40 +129,17 @@ export function removeRemoteEngine(): void {
     while (alive(pid) && Date.now() < deadline) execaSync('sleep', ['0.1']);
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
-  // Its containerd and shims live in the namespace too: nothing of it may survive.
-  const left = execaSync('ip', ['netns', 'pids', REMOTE.netns], { reject: false }).stdout ?? '';
-  for (const line of left.split('\n').filter(Boolean)) {
-    try {
-      process.kill(Number(line), 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  if (existsSync(`/var/run/netns/${REMOTE.netns}`)) run('ip', ['netns', 'del', REMOTE.netns]);
-  if (existsSync(`/sys/class/net/${REMOTE.hostVeth}`)) run('ip', ['link', 'del', REMOTE.hostVeth]);
+  // Its containerd, shims and sshd live in the namespace too: nothing of it may survive.
+  removeNetns(REMOTE);
   // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
   for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, REMOTE.sshDir, '/tmp/cidxr2-cg']) {
     rmSync(file, { recursive: true, force: true });
   }
 }
 
-function sh(file: string, args: string[]): void {
-  const result = execaSync(file, args, { reject: false, stdin: 'ignore' });
-  if (result.exitCode !== 0) throw new Error(`\`${file} ${args.join(' ')}\` failed: ${result.stderr}`);
-}
-
 export async function startRemoteEngine(): Promise<RemoteEngine> {
   removeRemoteEngine(); // a crashed earlier run's leftover
-  sh('ip', ['netns', 'add', REMOTE.netns]);
-  sh('ip', ['link', 'add', REMOTE.hostVeth, 'type', 'veth', 'peer', 'name', REMOTE.nsVeth]);
-  sh('ip', ['link', 'set', REMOTE.nsVeth, 'netns', REMOTE.netns]);
-  sh('ip', ['addr', 'add', `${REMOTE.hostAddress}/30`, 'dev', REMOTE.hostVeth]);
-  sh('ip', ['link', 'set', REMOTE.hostVeth, 'up']);
-  const inNs = (args: string[]) => sh('ip', ['netns', 'exec', REMOTE.netns, ...args]);
-  inNs(['ip', 'addr', 'add', `${REMOTE.address}/30`, 'dev', REMOTE.nsVeth]);
-  inNs(['ip', 'link', 'set', REMOTE.nsVeth, 'up']);
-  inNs(['ip', 'link', 'set', 'lo', 'up']);
-  inNs(['ip', 'route', 'add', 'default', 'via', REMOTE.hostAddress]);
+  createNetns(REMOTE);
   writeFileSync(REMOTE.script, SCRIPT, { mode: 0o755 });
   writeFileSync(REMOTE.config, '{}\n');
   const daemon = execa('nsenter', [`--net=/var/run/netns/${REMOTE.netns}`, 'unshare', '-m', '--propagation', 'private', REMOTE.script], {
@@ -219,24 +193,5 @@ function startSshd(): void {
  * every outcome. The getter throws if the engine did not start.
  */
 export function useRemoteEngine(test: TestFn): () => RemoteEngine {
-  let engine: RemoteEngine | undefined;
-  const onExit = () => removeRemoteEngine();
-  test.before(async () => {
-    process.once('exit', onExit);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        removeRemoteEngine();
-        process.exit(130);
-      });
-    }
-    engine = await startRemoteEngine();
-  });
-  test.after.always(() => {
-    removeRemoteEngine();
-    process.off('exit', onExit);
-  });
-  return () => {
-    if (!engine) throw new Error('the remote engine did not start');
-    return engine;
-  };
+  return useForFile(test, 'the remote engine', startRemoteEngine, removeRemoteEngine);
 }

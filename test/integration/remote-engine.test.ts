@@ -8,8 +8,7 @@
  * service, and the port cache and project lock are per engine.
  *
  * Over TCP and over ssh:// (the namespace runs an sshd too).
- * Docker only: the remote engine is a dockerd (Podman's connection
- * resolution is unit-tested, see docs/remote-engines.md). One engine for the
+ * The remote engine is a dockerd; remote-podman.test.ts is Podman's side. One engine for the
  * whole file (~20 s to start); the tests share it, each with its own project, and run at once.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

@@ -1,0 +1,87 @@
+/**
+ * A network namespace that stands for another machine: a veth pair, a /30
+ * between this machine (`hostAddress`) and the namespace (`address`), and a
+ * default route back. The remote-engine helpers run a daemon in one.
+ *
+ * Synchronous throughout, so removal also runs from a process exit handler;
+ * removal is idempotent and also clears a crashed earlier run's leftover.
+ * Every call is an argument array. Needs root and iproute2.
+ */
+import { existsSync } from 'node:fs';
+import type { TestFn } from 'ava';
+import { execaSync } from 'execa';
+
+export interface NetnsSpec {
+  /** `ip netns` name. */
+  netns: string;
+  /** This machine's end of the veth pair. */
+  hostVeth: string;
+  /** The namespace's end. */
+  nsVeth: string;
+  /** This machine's address on the /30. */
+  hostAddress: string;
+  /** The namespace's address: where its "machine" is reached from here. */
+  address: string;
+}
+
+/** Runs a command; throws with its stderr when it fails. */
+export function sh(file: string, args: string[]): void {
+  const result = execaSync(file, args, { reject: false, stdin: 'ignore' });
+  if (result.exitCode !== 0) throw new Error(`\`${file} ${args.join(' ')}\` failed: ${result.stderr}`);
+}
+
+export function createNetns(spec: NetnsSpec): void {
+  sh('ip', ['netns', 'add', spec.netns]);
+  sh('ip', ['link', 'add', spec.hostVeth, 'type', 'veth', 'peer', 'name', spec.nsVeth]);
+  sh('ip', ['link', 'set', spec.nsVeth, 'netns', spec.netns]);
+  sh('ip', ['addr', 'add', `${spec.hostAddress}/30`, 'dev', spec.hostVeth]);
+  sh('ip', ['link', 'set', spec.hostVeth, 'up']);
+  const inNs = (args: string[]) => sh('ip', ['netns', 'exec', spec.netns, ...args]);
+  inNs(['ip', 'addr', 'add', `${spec.address}/30`, 'dev', spec.nsVeth]);
+  inNs(['ip', 'link', 'set', spec.nsVeth, 'up']);
+  inNs(['ip', 'link', 'set', 'lo', 'up']);
+  inNs(['ip', 'route', 'add', 'default', 'via', spec.hostAddress]);
+}
+
+/** Kills whatever still runs in the namespace (nothing of it may survive), then removes the namespace and the veth pair. */
+export function removeNetns(spec: NetnsSpec): void {
+  if (existsSync(`/var/run/netns/${spec.netns}`)) {
+    const left = execaSync('ip', ['netns', 'pids', spec.netns], { reject: false }).stdout ?? '';
+    for (const line of left.split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(line), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    execaSync('ip', ['netns', 'del', spec.netns], { reject: false });
+  }
+  if (existsSync(`/sys/class/net/${spec.hostVeth}`)) execaSync('ip', ['link', 'del', spec.hostVeth], { reject: false });
+}
+
+/**
+ * Starts something (an engine in a namespace) before a test file's tests and
+ * removes it after them, in every outcome: also at process exit and on
+ * SIGINT/SIGTERM. The getter throws if it did not start.
+ */
+export function useForFile<T>(test: TestFn, what: string, start: () => Promise<T>, remove: () => void): () => T {
+  let made: T | undefined;
+  test.before(async () => {
+    process.once('exit', remove);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        remove();
+        process.exit(130);
+      });
+    }
+    made = await start();
+  });
+  test.after.always(() => {
+    remove();
+    process.off('exit', remove);
+  });
+  return () => {
+    if (made === undefined) throw new Error(`${what} did not start`);
+    return made;
+  };
+}
