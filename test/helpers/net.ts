@@ -108,3 +108,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 export function holdPort(port: number, host = '127.0.0.1'): Promise<net.Server> {
   return listen(port, host);
 }
+
+/** A local HTTP server on 127.0.0.1:`port` that answers 200 to everything: what a wrongly aimed probe would meet. */
+export async function impostor(port: number): Promise<http.Server> {
+  const server = http.createServer((_request, response) => response.end('ok'));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return server;
+}

@@ -3,13 +3,13 @@
  * between this machine (`hostAddress`) and the namespace (`address`), and a
  * default route back. The remote-engine helpers run a daemon in one.
  *
- * Synchronous throughout, so removal also runs from a process exit handler;
+ * Making and removing are synchronous, so removal also runs from a process exit handler;
  * removal is idempotent and also clears a crashed earlier run's leftover.
  * Every call is an argument array. Needs root and iproute2.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
-import { execaSync } from 'execa';
+import { execa, execaSync } from 'execa';
 
 export interface NetnsSpec {
   /** `ip netns` name. */
@@ -83,5 +83,48 @@ export function useForFile<T>(test: TestFn, what: string, start: () => Promise<T
   return () => {
     if (made === undefined) throw new Error(`${what} did not start`);
     return made;
+  };
+}
+
+export interface NamespacedDaemon {
+  /** An executable script (a fixed text) that execs the daemon. */
+  script: string;
+  /** Where its output goes; its tail is shown should it not start. */
+  log: string;
+  /** `unshare` flags: a private mount namespace at least. */
+  unshare: string[];
+  /** Resolves once the daemon answers; rejects while it does not yet. */
+  ping: () => Promise<unknown>;
+  /** `the remote dockerd`: for the error. */
+  what: string;
+}
+
+/** Runs a daemon in the namespace (detached: removeNetns ends it) and waits until it answers, or throws with its log's tail. */
+export async function startInNetns(spec: NetnsSpec, daemon: NamespacedDaemon, timeoutMs = 60_000): Promise<void> {
+  const child = execa('nsenter', [`--net=/var/run/netns/${spec.netns}`, 'unshare', ...daemon.unshare, daemon.script], {
+    stdin: 'ignore',
+    stdout: { file: daemon.log },
+    stderr: { file: daemon.log },
+    detached: true,
+    reject: false,
+  });
+  child.unref();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await daemon.ping().then(() => true, () => false)) return;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const log = existsSync(daemon.log) ? readFileSync(daemon.log, 'utf8').split('\n').slice(-20).join('\n') : '';
+      throw new Error(`${daemon.what} did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A CLI bound to one engine: resolves with stdout, throws with stderr. */
+export function engineCli(file: string, leading: string[], env: Record<string, string | undefined>): (args: string[]) => Promise<string> {
+  return async (args) => {
+    const result = await execa(file, [...leading, ...args], { env, reject: false, stdin: 'ignore', timeout: 60_000 });
+    if (result.exitCode !== 0) throw new Error(`remote \`${file} ${args.join(' ')}\` failed: ${result.stderr}`);
+    return result.stdout;
   };
 }

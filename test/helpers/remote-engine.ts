@@ -21,10 +21,10 @@
  * Every call is an argument array: the scripts are fixed texts, with nothing
  * interpolated from outside but this file's constants.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa, execaSync } from 'execa';
-import { createNetns, removeNetns, useForFile, sh } from './netns.js';
+import { createNetns, engineCli, removeNetns, sh, startInNetns, useForFile } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE = Object.freeze({
@@ -86,7 +86,6 @@ const SSH_WRAPPER = `#!/bin/sh
 exec /usr/bin/ssh -F ${REMOTE.sshDir}/ssh_config "$@"
 `;
 
-const START_TIMEOUT_MS = 60_000;
 
 export interface RemoteEngine {
   /** `tcp://198.18.0.2:2375` */
@@ -142,28 +141,14 @@ export async function startRemoteEngine(): Promise<RemoteEngine> {
   createNetns(REMOTE);
   writeFileSync(REMOTE.script, SCRIPT, { mode: 0o755 });
   writeFileSync(REMOTE.config, '{}\n');
-  const daemon = execa('nsenter', [`--net=/var/run/netns/${REMOTE.netns}`, 'unshare', '-m', '--propagation', 'private', REMOTE.script], {
-    stdin: 'ignore',
-    stdout: { file: REMOTE.log },
-    stderr: { file: REMOTE.log },
-    detached: true,
-    reject: false,
+  const docker = engineCli('docker', [], { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined });
+  await startInNetns(REMOTE, {
+    script: REMOTE.script,
+    log: REMOTE.log,
+    unshare: ['-m', '--propagation', 'private'],
+    ping: () => docker(['info', '--format', '{{.ServerVersion}}']),
+    what: 'the remote dockerd',
   });
-  daemon.unref();
-  const docker = async (args: string[]) => {
-    const result = await execa('docker', args, { env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined }, reject: false, stdin: 'ignore', timeout: 60_000 });
-    if (result.exitCode !== 0) throw new Error(`remote \`docker ${args.join(' ')}\` failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (await docker(['info', '--format', '{{.ServerVersion}}']).then(() => true, () => false)) break;
-    if (daemon.exitCode !== null || Date.now() > deadline) {
-      const log = existsSync(REMOTE.log) ? readFileSync(REMOTE.log, 'utf8').split('\n').slice(-20).join('\n') : '';
-      throw new Error(`the remote dockerd did not start:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
   startSshd();
   // No registry: copy the test image over.
   const save = execa('docker', ['save', TEST_IMAGE], { env: { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, buffer: false });

@@ -13,10 +13,10 @@
  * process die first, in an exit handler. A crashed earlier run's leftover
  * is removed before starting. Needs root, iproute2 and util-linux.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa } from 'execa';
-import { createNetns, removeNetns, useForFile } from './netns.js';
+import { createNetns, engineCli, removeNetns, startInNetns, useForFile } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE_PODMAN = Object.freeze({
@@ -46,7 +46,6 @@ exec podman --root ${root}/storage --volumepath ${root}/volumes --runroot ${runR
   --network-config-dir ${runRoot}/networks system service --time=0 ${REMOTE_CONTAINER_HOST}
 `;
 
-const START_TIMEOUT_MS = 60_000;
 
 export interface RemotePodman {
   /** `tcp://198.18.0.10:8888` */
@@ -72,28 +71,15 @@ export async function startRemotePodman(): Promise<RemotePodman> {
   removeRemotePodman(); // a crashed earlier run's leftover
   createNetns(REMOTE_PODMAN);
   writeFileSync(REMOTE_PODMAN.script, SCRIPT, { mode: 0o755 });
-  const service = execa('nsenter', [`--net=/var/run/netns/${REMOTE_PODMAN.netns}`, 'unshare', '-m', '-p', '-f', '--propagation', 'private', '--mount-proc', REMOTE_PODMAN.script], {
-    stdin: 'ignore',
-    stdout: { file: REMOTE_PODMAN.log },
-    stderr: { file: REMOTE_PODMAN.log },
-    detached: true,
-    reject: false,
+  const podman = engineCli('podman', ['--remote'], remotePodmanEnv());
+  await startInNetns(REMOTE_PODMAN, {
+    script: REMOTE_PODMAN.script,
+    log: REMOTE_PODMAN.log,
+    // Its own PID namespace: the service is its init, so its end ends every container it started.
+    unshare: ['-m', '-p', '-f', '--propagation', 'private', '--mount-proc'],
+    ping: () => podman(['info', '--format', '{{.Store.GraphRoot}}']),
+    what: 'the remote podman service',
   });
-  service.unref();
-  const podman = async (args: string[]) => {
-    const result = await execa('podman', ['--remote', ...args], { env: remotePodmanEnv(), reject: false, stdin: 'ignore', timeout: 60_000 });
-    if (result.exitCode !== 0) throw new Error(`remote \`podman ${args.join(' ')}\` failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (await podman(['info', '--format', '{{.Store.GraphRoot}}']).then(() => true, () => false)) break;
-    if (service.exitCode !== null || Date.now() > deadline) {
-      const log = existsSync(REMOTE_PODMAN.log) ? readFileSync(REMOTE_PODMAN.log, 'utf8').split('\n').slice(-20).join('\n') : '';
-      throw new Error(`the remote podman service did not start:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
   // No registry: copy the test image over.
   const save = execa('podman', ['save', TEST_IMAGE], { env: { CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined }, buffer: false, encoding: 'buffer' });
   await Promise.all([save, execa('podman', ['--remote', 'load'], { env: remotePodmanEnv(), input: save.stdout!, timeout: 120_000 })]);

@@ -5,6 +5,9 @@
  */
 import { TEST_IMAGE } from './runtime.js';
 
+/** Ends the HTTP server in a running test container; the container runs on (the image's busybox has no pkill: find httpd in /proc). */
+export const STOP_HTTPD = ['sh', '-c', 'for d in /proc/[0-9]*; do read c < $d/comm && [ "$c" = httpd ] && kill ${d#/proc/}; done; true'];
+
 /** Generous for a busybox container, short enough that a broken probe fails fast. */
 export const HEALTH_TIMEOUT = '30s';
 

@@ -14,7 +14,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import test, { type ExecutionContext } from 'ava';
 import { execa } from 'execa';
 import type { ProjectReport } from '../../core/model.js';
@@ -24,23 +23,14 @@ import { dockerDialect } from '../../plugins/docker-runtime/index.js';
 import { CliRuntime } from '../../plugins/oci-cli/cli-runtime.js';
 import { createProject, type TestProject } from '../helpers/project.js';
 import { useRemoteEngine } from '../helpers/remote-engine.js';
-import { closeServer, freePort, httpGet } from '../helpers/net.js';
+import { closeServer, freePort, httpGet, impostor } from '../helpers/net.js';
 import { service, STACK_LINE } from '../helpers/reports.js';
+import { STOP_HTTPD, webService } from '../helpers/services.js';
 import { TEST_IMAGE } from '../helpers/runtime.js';
 
 const remote = useRemoteEngine(test);
 
-const web = (extra: Record<string, unknown> = {}) => ({
-  services: {
-    web: {
-      image: TEST_IMAGE,
-      env: { HTTP_PORTS: '8080' },
-      ports: { http: 8080 },
-      health: { http: { port: 'http', path: '/healthz' }, timeout: '20s' },
-    },
-  },
-  ...extra,
-});
+const web = (extra: Record<string, unknown> = {}) => ({ ...webService(), ...extra });
 
 /** A throwaway project whose containers on the remote engine are removed too (the local ones by the project's own cleanup). */
 async function remoteProject(t: ExecutionContext, config: Record<string, unknown>): Promise<TestProject> {
@@ -55,12 +45,6 @@ async function remoteProject(t: ExecutionContext, config: Record<string, unknown
 
 const viaHost = () => ({ DOCKER_HOST: remote().dockerHost, DOCKER_CONTEXT: undefined });
 
-/** A local HTTP server on 127.0.0.1:`port` that answers 200 to everything: what a wrongly aimed probe would meet. */
-async function impostor(port: number): Promise<http.Server> {
-  const server = http.createServer((_request, response) => response.end('ok'));
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  return server;
-}
 
 test('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
   const project = await remoteProject(t, web());
@@ -130,8 +114,7 @@ test('a Docker context (docker context use) is followed: URLs, doctor and --json
 
   // The remote service stops answering; the impostor here still would.
   const [id] = (await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`])).split('\n');
-  // (The image's busybox has no pkill: find httpd in /proc.)
-  await remote().docker(['exec', id!, 'sh', '-c', 'for d in /proc/[0-9]*; do read c < $d/comm && [ "$c" = httpd ] && kill ${d#/proc/}; done; true']);
+  await remote().docker(['exec', id!, ...STOP_HTTPD]);
   await t.throwsAsync(httpGet(`http://198.18.0.2:${port}/healthz`, 2_000), undefined, 'the remote service no longer answers');
   t.like(await httpGet(`http://127.0.0.1:${port}/healthz`), { status: 200 }, 'the local impostor on the same port number does');
   const status = await project.cidx(['status', '--json', '--runtime', 'docker'], { env });

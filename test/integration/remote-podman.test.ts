@@ -12,30 +12,22 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import test, { type ExecutionContext } from 'ava';
 import { execa } from 'execa';
 import type { ProjectReport } from '../../core/model.js';
 import { createProject, type TestProject } from '../helpers/project.js';
 import { remotePodmanEnv, useRemotePodman } from '../helpers/remote-podman.js';
-import { closeServer, freePort, httpGet } from '../helpers/net.js';
+import { closeServer, freePort, httpGet, impostor } from '../helpers/net.js';
 import { service, STACK_LINE } from '../helpers/reports.js';
-import { TEST_IMAGE } from '../helpers/runtime.js';
+import { STOP_HTTPD, webService } from '../helpers/services.js';
 
 const remote = useRemotePodman(test);
 
-const web = (extra: Record<string, unknown> = {}) => ({
-  services: {
-    web: {
-      image: TEST_IMAGE,
-      env: { HTTP_PORTS: '8080' },
-      ports: { http: 8080 },
-      volumes: { data: '/data' },
-      health: { http: { port: 'http', path: '/healthz' }, timeout: '20s' },
-    },
-  },
-  ...extra,
-});
+/** With a named volume: volumes must be made and removed on the remote engine, never the local one. */
+const web = (extra: Record<string, unknown> = {}) => {
+  const { services } = webService() as { services: { web: Record<string, unknown> } };
+  return { services: { web: { ...services.web, volumes: { data: '/data' } } }, ...extra };
+};
 
 const projectFilter = (project: TestProject) => ['--filter', `label=io.cidx.project=${project.id}`];
 
@@ -116,7 +108,7 @@ test('CONTAINER_CONNECTION (podman system connection add) is followed: --json, s
 
   // The remote service stops answering; the impostor here still would.
   const [id] = (await remote().podman(['ps', '-q', ...projectFilter(project)])).split('\n');
-  await remote().podman(['exec', id!, 'sh', '-c', 'for d in /proc/[0-9]*; do read c < $d/comm && [ "$c" = httpd ] && kill ${d#/proc/}; done; true']);
+  await remote().podman(['exec', id!, ...STOP_HTTPD]);
   await t.throwsAsync(httpGet(`http://198.18.0.10:${number}/healthz`, 2_000), undefined, 'the remote service no longer answers');
   t.like(await httpGet(`http://127.0.0.1:${number}/healthz`), { status: 200 }, 'the local impostor on the same port number does');
   const status = await project.cidx(['status', '--json', '--runtime', 'podman'], { env });
@@ -128,9 +120,3 @@ test('CONTAINER_CONNECTION (podman system connection add) is followed: --json, s
   t.like(podman?.facts?.engine, { host: '198.18.0.10', local: false });
 });
 
-/** A local HTTP server on 127.0.0.1:`port` that answers 200 to everything: what a wrongly aimed probe would meet. */
-async function impostor(port: number): Promise<http.Server> {
-  const server = http.createServer((_request, response) => response.end('ok'));
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  return server;
-}
