@@ -22,7 +22,12 @@ function jobCell(job: NonNullable<ServiceReport['job']>): string {
 }
 
 function portsCell(service: ServiceReport): string {
-  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', port.unreachable ? `${port.hostIp}:${port.host} (on the engine's loopback: not reachable from here)` : `${port.container} (not published)`)}`).join(', ') || out('dim', '-');
+  return service.ports.map((port) => `${port.name} ${port.url ?? out('dim', port.unreachable ? `${port.hostIp}:${port.host} (on the engine's loopback: not reachable from here)` : `${port.container} (not published)`)}${copies(port)}`).join(', ') || out('dim', '-');
+}
+
+/** A replicated service's URL is its first copy's: say there are more (`--json` lists each one's). */
+function copies(port: ServiceReport['ports'][number]): string {
+  return port.instances && port.instances.length > 1 ? out('dim', ` (1 of ${port.instances.length} copies)`) : '';
 }
 
 export function renderReport(report: ProjectReport, withAction: boolean): string {

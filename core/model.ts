@@ -72,6 +72,21 @@ export interface ObservedContainer {
   ipAddress?: string | undefined;
   /** The image's own HEALTHCHECK status, where the runtime runs one. */
   runtimeHealth?: 'healthy' | 'unhealthy' | 'starting' | undefined;
+  /**
+   * The copies of the service that run now, when the runtime runs several (an
+   * orchestrator's running tasks), each with its own bindings. `ports` then
+   * holds all of them; the report's `url` is the first copy's, `instances`
+   * lists every copy's, and http and tcp health probes reach every copy.
+   * Absent for a plain container.
+   */
+  instances?: ObservedInstance[];
+}
+
+/** One running copy of a service (a Swarm task): what names it to users, and where its ports are. */
+export interface ObservedInstance {
+  /** `web.2`: the service and the copy's number, or the copy's id. */
+  name: string;
+  ports: PortBinding[];
 }
 
 /** A named container port, as the config declares it. */
@@ -180,6 +195,17 @@ export interface PortReport {
   /** Where this machine reaches the port (`http://…` for TCP, `udp://…` for UDP: no HTTP over UDP); null when it has no host port or nothing here can reach it (see `unreachable`). */
   url: string | null;
   /** Why a published port has no URL from this machine (a loopback bind on a remote engine) and what to do. */
+  unreachable?: string;
+  /** With a runtime that runs several copies of the service (Swarm replicas): this port on every copy. `url` is the first's. */
+  instances?: PortInstance[];
+}
+
+/** A port of one copy of a replicated service. */
+export interface PortInstance {
+  /** The copy (`web.2`). */
+  name: string;
+  host: number | null;
+  url: string | null;
   unreachable?: string;
 }
 

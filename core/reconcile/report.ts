@@ -57,9 +57,8 @@ export function portReports(
     if (!binding) {
       return { name, container: containerPort, protocol, host: null, hostIp: null, preferred, fallback: false, url: null };
     }
-    const host = reachableHost(binding, runtime);
     const hostIp = binding.hostIp === '' ? service.spec.hostIp : binding.hostIp;
-    return {
+    const report: PortReport = {
       name,
       container: containerPort,
       protocol,
@@ -67,11 +66,26 @@ export function portReports(
       hostIp,
       preferred,
       fallback: preferred !== null && preferred !== binding.hostPort,
-      // No HTTP over UDP: a UDP port's URL names its protocol, which clients of `cidx env` can tell apart.
-      url: host === undefined ? null : `${protocol === 'udp' ? 'udp' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}`,
-      ...(host === undefined ? { unreachable: unreachableReason(hostIp, runtime) } : {}),
+      ...whereReached(binding, hostIp, protocol, runtime),
     };
+    // Several copies (Swarm replicas): each one's URL, so health reaches them all and `--json` lists them.
+    if (container?.instances && container.instances.length > 1) {
+      report.instances = container.instances.map((instance) => {
+        const own = pickBinding(instance.ports, containerPort, service.spec.hostIp, protocol);
+        if (!own) return { name: instance.name, host: null, url: null };
+        return { name: instance.name, host: own.hostPort, ...whereReached(own, own.hostIp === '' ? service.spec.hostIp : own.hostIp, protocol, runtime) };
+      });
+    }
+    return report;
   });
+}
+
+/** A binding's URL from this machine, or why there is none. */
+function whereReached(binding: PortBinding, hostIp: string, protocol: Protocol, runtime: EngineOf): { url: string | null; unreachable?: string } {
+  const host = reachableHost(binding, runtime);
+  // No HTTP over UDP: a UDP port's URL names its protocol, which clients of `cidx env` can tell apart.
+  if (host !== undefined) return { url: `${protocol === 'udp' ? 'udp' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${binding.hostPort}` };
+  return { url: null, unreachable: unreachableReason(hostIp, runtime) };
 }
 
 /** True when every declared port has a published host port: an engine that publishes at start shows them only once running. */

@@ -81,22 +81,16 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig, bu
   if (health.http || health.tcp) {
     const ref = (health.http ?? health.tcp)!.port;
     const port = findPort(request.ports, ref);
-    // A port nothing here reaches is never probed here: this machine's same port number is someone else's.
-    if (port?.unreachable) return { ok: false, detail: `port ${ref} is ${port.unreachable}` };
-    if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
-    const host = hostOf(port.url);
-    // Lazy: node:http costs ~3 ms to load, and commands that only read ports never probe.
-    const { probeHttp, probeTcpThrough } = await import('./probes.js');
-    if (health.http) {
-      return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
-    }
-    // The container's own address bypasses a port proxy; only usable with a local engine.
-    const direct = async () => {
-      if (request.runtime.engineHost !== undefined) return undefined;
-      const address = await containerAddress(request);
-      return address ? { host: address, port: port.container } : undefined;
-    };
-    return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
+    if (!port?.instances?.length) return probePort(request, health, ref, port, timeoutMs, true);
+    // Several copies (Swarm replicas): the service is healthy when every copy answers.
+    const results = await Promise.all(port.instances.map((instance) => probePort(request, health, ref, { ...instance, container: port.container }, timeoutMs, false)));
+    const failed = results.flatMap((result, index) => {
+      const copy = port.instances![index]!;
+      return result.ok ? [] : [`${copy.name}${copy.url ? ` at ${copy.url}` : ''}: ${result.detail}`];
+    });
+    const authRequired = results.some((result) => result.authRequired) ? { authRequired: true } : {};
+    if (failed.length) return { ok: false, detail: failed.join('; '), ...authRequired };
+    return { ok: true, detail: `${results[0]!.detail} (all ${results.length} copies)`, ...authRequired };
   }
   if (health.command) {
     const shown = `\`${health.command.join(' ')}\``;
@@ -109,6 +103,33 @@ export async function probeOnce(request: HealthRequest, health: HealthConfig, bu
   const status = await request.runtime.healthStatus(request.container.id);
   if (status === undefined) return { ok: false, detail: `${request.runtime.name} reports no HEALTHCHECK status for this container` };
   return { ok: status === 'healthy', detail: `${request.runtime.name} reports ${status}` };
+}
+
+/** An http or tcp probe of one published port: through its URL from this machine, never anywhere else. */
+async function probePort(
+  request: HealthRequest,
+  health: HealthConfig,
+  ref: string | number,
+  port: Pick<PortReport, 'container' | 'host' | 'url' | 'unreachable'> | undefined,
+  timeoutMs: number,
+  mayGoDirect: boolean,
+): Promise<ProbeResult> {
+  // A port nothing here reaches is never probed here: this machine's same port number is someone else's.
+  if (port?.unreachable) return { ok: false, detail: `port ${ref} is ${port.unreachable}` };
+  if (!port?.url || port.host === null) return { ok: false, detail: `port ${ref} is not published` };
+  const host = hostOf(port.url);
+  // Lazy: node:http costs ~3 ms to load, and commands that only read ports never probe.
+  const { probeHttp, probeTcpThrough } = await import('./probes.js');
+  if (health.http) {
+    return probeHttp({ host, port: port.host, path: health.http.path, status: health.http.status, headers: health.http.headers, timeoutMs });
+  }
+  // The container's own address bypasses a port proxy; only usable with a local engine and a single container.
+  const direct = async () => {
+    if (!mayGoDirect || request.runtime.engineHost !== undefined) return undefined;
+    const address = await containerAddress(request);
+    return address ? { host: address, port: port.container } : undefined;
+  };
+  return probeTcpThrough({ host, port: port.host }, direct, timeoutMs);
 }
 
 /**

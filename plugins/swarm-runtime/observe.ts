@@ -126,13 +126,20 @@ export function observedService(service: SwarmServiceJson, current: TaskView[], 
   const running = current.filter((task) => task.state === 'running');
   const ports = running.flatMap((task) => task.ports);
   // Routing-mesh ports are the service's, on every node: reach them at the manager cidx talks to.
+  let meshed = false;
   for (const port of service.Endpoint?.Ports ?? []) {
-    if (port.PublishMode === 'ingress' && port.PublishedPort && ingressAddress) ports.push({ container: port.TargetPort, hostIp: ingressAddress, hostPort: port.PublishedPort });
+    if (port.PublishMode === 'ingress' && port.PublishedPort && ingressAddress) {
+      ports.push({ container: port.TargetPort, hostIp: ingressAddress, hostPort: port.PublishedPort });
+      meshed = true;
+    }
   }
+  const serviceName = labels[LABELS.service] ?? '';
+  // Host mode: each task is its own copy at its own node and port, and health probes every one. The mesh hides the copies.
+  const instances = meshed ? undefined : running.map((task) => ({ name: `${serviceName}.${task.slot ?? task.id.slice(0, 12)}`, ports: task.ports }));
   return {
     id: service.ID,
     name: service.Spec.Name,
-    service: labels[LABELS.service] ?? '',
+    service: serviceName,
     projectId: labels[LABELS.project] ?? '',
     configHash: labels[LABELS.configHash],
     image: (service.Spec.TaskTemplate?.ContainerSpec?.Image ?? '').replace(/@sha256:[0-9a-f]+$/, ''),
@@ -143,5 +150,6 @@ export function observedService(service: SwarmServiceJson, current: TaskView[], 
     labels,
     // Swarm-assigned host ports change with every new task; a wanted port is asked for by number.
     ephemeralPorts: false,
+    ...(instances ? { instances } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { ProjectReport } from '../../core/model.js';
 import { createProject } from '../helpers/project.js';
 import { freePort, httpGet } from '../helpers/net.js';
 import { TEST_IMAGE } from '../helpers/runtime.js';
+import { STOP_HTTPD } from '../helpers/services.js';
 import { readvertiseSwarm, removeSwarmProject, swarmReady, swarmServices, useSwarm } from '../helpers/swarm.js';
 import { HOST_ADDRESS, joinWorker, startWorker, stopWorkerSync, WORKER_ADDRESS } from '../helpers/swarm-worker.js';
 
@@ -109,6 +110,18 @@ test.serial('swarm: three services apply as Swarm services with working URLs; a 
   t.true(status.json<ProjectReport>().services.every((service) => service.healthy === true));
   t.regex(status.stderr, /qdrant\.1 running on \S+ \(127\.0\.0\.1\) 127\.0\.0\.1:\d+->6333/);
 
+  // Every copy of a replicated service is probed at its own URL: one that stops answering makes the service unhealthy, by name.
+  const copies = report.services.find((service) => service.name === 'ollama')!.ports[0]!.instances ?? [];
+  t.deepEqual(copies.map((copy) => copy.name).sort(), ['ollama.1', 'ollama.2']);
+  for (const copy of copies) t.is((await httpGet(copy.url!)).status, 200, `${copy.name} answers at ${copy.url}`);
+  const [oneTask] = (await execa('docker', ['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${name('ollama')}`])).stdout.split('\n');
+  const slot = (await execa('docker', ['inspect', '--format', '{{index .Config.Labels "com.docker.swarm.task.name"}}', oneTask!])).stdout.trim().split('.')[1];
+  await execa('docker', ['exec', oneTask!, ...STOP_HTTPD]);
+  const degraded = await project.cidx(['status', '--json']);
+  const ollamaNow = degraded.json<ProjectReport>().services.find((service) => service.name === 'ollama')!;
+  t.like(ollamaNow, { state: 'running', healthy: false }, degraded.describe());
+  t.regex(ollamaNow.health?.detail ?? '', new RegExp(`^ollama\\.${slot} at http:\\S+: `), 'the copy that stopped answering is named');
+
   // logs of a swarm service: its tasks' lines, prefixed with the service like a container's
   const logs = await project.cidx(['logs', 'qdrant', '--tail', '5']);
   t.is(logs.exitCode, 0, logs.describe());
@@ -202,6 +215,9 @@ export default defineConfig({
   t.regex(web.ports[0]!.url!, new RegExp(`^http://${WORKER_ADDRESS.replaceAll('.', '\\.')}:\\d+$`), 'the worker task is reached at the worker address');
   t.regex(qdrant.ports[0]!.url!, new RegExp(`^http://${HOST_ADDRESS.replaceAll('.', '\\.')}:\\d+$`), 'the pinned service runs on the manager');
   t.is((await httpGet(`${web.ports[0]!.url!}/healthz`)).status, 200);
+  const copies = web.ports[0]!.instances ?? [];
+  t.deepEqual(copies.map((copy) => new URL(copy.url!).hostname), [WORKER_ADDRESS, WORKER_ADDRESS], 'both copies run on the worker, each with its URL');
+  for (const copy of copies) t.is((await httpGet(`${copy.url!}/healthz`)).status, 200, `${copy.name} answers at ${copy.url}`);
   t.is((apply.stderr.match(/web\.\d running on \S+ \(198\.18\.0\.6\)/g) ?? []).length, 2, apply.stderr);
   const manager = (await execa('docker', ['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=cidx-${project.id}_qdrant`])).stdout.trim().split('\n')[0]!;
   const byName = await execa('docker', ['exec', manager, 'wget', '-q', '-O', '-', 'http://web:8080/healthz'], { reject: false, timeout: 30_000 });

@@ -56,3 +56,13 @@ test("a job's row shows how its last run went instead of its container's state",
   t.regex(text, /^s0 +succeeded +- +\+ created/m);
   t.regex(text, /^s1 +failed \(exit 3\) +unhealthy +! failed/m);
 });
+
+test('a replicated service shows its first copy\'s URL and how many copies there are', (t) => {
+  const done = report(['created']);
+  const url = (port: number) => `http://198.18.0.6:${port}`;
+  const port = { name: 'http', container: 8080, host: 32770, hostIp: '198.18.0.6', preferred: null, fallback: false, url: url(32770) };
+  done.services[0] = { ...done.services[0]!, ports: [{ ...port, instances: [{ name: 's0.1', host: 32770, url: url(32770) }, { name: 's0.2', host: 32771, url: url(32771) }] }] };
+  t.regex(strip(renderReport(done, false)), /^s0 .*http http:\/\/198\.18\.0\.6:32770 \(1 of 2 copies\)$/m);
+  done.services[0] = { ...done.services[0]!, ports: [port] };
+  t.notRegex(strip(renderReport(done, false)), /copies/);
+});

@@ -120,6 +120,24 @@ test('portReports: a loopback binding on a remote engine has no URL, and says wh
   t.regex(http!.unreachable ?? '', /127\.0\.0\.1 of build-box.*loopback.*bind: '0\.0\.0\.0'/);
 });
 
+test("portReports: several copies (replicas) each get their URL in instances; the port's own URL is the first copy's", async (t) => {
+  const service = await desiredOne({ ...QDRANT, bind: '0.0.0.0' }, 'qdrant');
+  const instances = [
+    { name: 'qdrant.1', ports: [b('198.18.0.6', 32770)] },
+    { name: 'qdrant.2', ports: [b('198.18.0.7', 32771)] },
+  ];
+  const [http] = portReports(service, observedFrom(service, { ports: instances.flatMap((copy) => copy.ports), instances }), local);
+  t.is(http!.url, 'http://198.18.0.6:32770');
+  t.deepEqual(http!.instances, [
+    { name: 'qdrant.1', host: 32770, url: 'http://198.18.0.6:32770' },
+    { name: 'qdrant.2', host: 32771, url: 'http://198.18.0.7:32771' },
+  ]);
+  const [single] = portReports(service, observedFrom(service, { ports: instances[0]!.ports, instances: instances.slice(0, 1) }), local);
+  t.is(single!.instances, undefined, 'one copy is just the port');
+  const [plain] = portReports(service, observedFrom(service, { ports: [b('0.0.0.0', 32770)] }), local);
+  t.false('instances' in plain!, 'a plain container has none');
+});
+
 test('inReadingOrder puts keys in the documented order and drops undefined ones', (t) => {
   const report = {
     ports: [],

@@ -202,3 +202,38 @@ test('probeOnce: a path or header node:http cannot send is a failed attempt, not
     t.false(headed.detail.includes('sec'), headed.detail);
   });
 });
+
+test('probeOnce: with several copies (replicas), every copy is probed at its own URL; one that fails makes the service unhealthy, by name', async (t) => {
+  const service = await desiredOne(HTTP, 'q');
+  await withHttp(async (up) => {
+    await withHttp(async (alsoUp) => {
+      const copies = (second: number) => [{ ...port('http', 6333, up), instances: [
+        { name: 'q.1', host: up, url: `http://127.0.0.1:${up}` },
+        { name: 'q.2', host: second, url: `http://127.0.0.1:${second}` },
+      ] }];
+      t.deepEqual(await probeOnce(request(HTTP, service, copies(alsoUp)), healthOf(service)), { ok: true, detail: 'HTTP 200 from /readyz (all 2 copies)' });
+      // The second copy's port answers nothing: the first copy's success does not hide it.
+      const closed = await new Promise<number>((resolve) => {
+        const server = http.createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = server.address() as AddressInfo;
+          server.close(() => resolve(free));
+        });
+      });
+      const result = await probeOnce(request(HTTP, service, copies(closed)), healthOf(service));
+      t.false(result.ok);
+      t.regex(result.detail, new RegExp(`^q\\.2 at http://127\\.0\\.0\\.1:${closed}: /readyz: connection refused$`));
+      t.notRegex(result.detail, /q\.1/);
+    });
+  });
+});
+
+test('probeOnce: a copy with no URL from here is unhealthy with its reason, and is not probed', async (t) => {
+  const service = await desiredOne(HTTP, 'q');
+  await withHttp(async (up) => {
+    const ports = [{ ...port('http', 6333, up), instances: [
+      { name: 'q.1', host: up, url: `http://127.0.0.1:${up}` },
+      { name: 'q.2', host: null, url: null },
+    ] }];
+    t.deepEqual(await probeOnce(request(HTTP, service, ports), healthOf(service)), { ok: false, detail: 'q.2: port http is not published' });
+  });
+});

@@ -50,6 +50,31 @@ test('a task publishes at its node address, once per port though Docker lists it
   t.like(observed, { id: 's1', service: 'qdrant', projectId: 'abcd1234', state: 'running' });
 });
 
+test('each running task is a copy of the service with its own ports; tasks on their way or gone are not', (t) => {
+  const nodes = new Map([['n1', nodeView({ ID: 'n1', Status: { Addr: '198.18.0.5' } })], ['n2', nodeView({ ID: 'n2', Status: { Addr: '198.18.0.6' } })]]);
+  const task = (id: string, node: string, slot: number, state: string, port: number): TaskJson => ({
+    ID: id,
+    ServiceID: 's1',
+    NodeID: node,
+    Slot: slot,
+    DesiredState: 'running',
+    Status: { State: state, PortStatus: { Ports: [{ TargetPort: 8080, PublishedPort: port }] } },
+  });
+  const views = [task('t1', 'n1', 1, 'running', 32770), task('t2', 'n2', 2, 'running', 32771), task('t3', 'n2', 3, 'preparing', 32772)].map((json) => taskView(json, nodes));
+  const observed = observedService({ ID: 's1', Spec: { Name: 'cidx-abcd1234_web', Labels: { ...spec.labels, 'io.cidx.service': 'web' }, Mode: { Replicated: { Replicas: 3 } } } }, views, false, undefined);
+  t.deepEqual(observed.instances, [
+    { name: 'web.1', ports: [{ container: 8080, hostIp: '198.18.0.5', hostPort: 32770 }] },
+    { name: 'web.2', ports: [{ container: 8080, hostIp: '198.18.0.6', hostPort: 32771 }] },
+  ]);
+  const meshed = observedService(
+    { ID: 's1', Spec: { Name: 'cidx-abcd1234_web', Labels: spec.labels }, Endpoint: { Ports: [{ TargetPort: 8080, PublishedPort: 30000, PublishMode: 'ingress' }] } },
+    [],
+    false,
+    '198.18.0.5',
+  );
+  t.is(meshed.instances, undefined, 'the routing mesh hides the copies behind one port');
+});
+
 test('service state: scaled to zero is exited, failing tasks are restarting, tasks on their way are created', (t) => {
   const task = (state: string) => ({ id: state, slot: 1, state, node: 'vm', address: undefined, ports: [], error: undefined, containerId: undefined });
   t.is(serviceState(0, [], false), 'exited');
