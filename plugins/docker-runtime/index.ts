@@ -22,6 +22,7 @@ export const dockerDialect: Dialect = {
   }),
   cliEnvNames: /^(DOCKER|BUILDKIT)_/i,
   volumeLabelsOnRun: true,
+  rmKeepsVolumesMountedByName: true,
   errors: {
     // `docker run` prefixes its errors with its own name: "docker: Error response from daemon: …".
     errorStart: /^docker: /i,

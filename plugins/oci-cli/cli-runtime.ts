@@ -17,7 +17,7 @@ import { execAttached, pullAttached } from './attached.js';
 import type { Dialect } from './dialect.js';
 import { dialectEndpoint } from './endpoint.js';
 import type { EngineEndpoint } from '../../core/engine-endpoint.js';
-import { parseAnonymousVolumes, parseInspect } from './inspect.js';
+import { parseAnonymousVolumes, parseAnonymousVolumeNames, parseInspect } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure } from './failures.js';
@@ -262,11 +262,19 @@ export class CliRuntime implements ContainerRuntime {
 
   async remove(ids: string[], options: { keepVolumes?: boolean } = {}): Promise<void> {
     if (ids.length === 0) return;
+    const gone = /no such container|no container with name or id/i;
+    // Anonymous volumes a recreate carried over by name outlive `rm -v` on some engines: note them first.
+    const carried = !options.keepVolumes && this.dialect.rmKeepsVolumesMountedByName ? await this.anonymousVolumeNames(ids) : [];
     // Already gone is what was asked for.
-    await this.cli(['rm', '-f', ...(options.keepVolumes ? [] : ['-v']), ...ids], {
-      what: 'removing containers',
-      expected: /no such container|no container with name or id/i,
-    });
+    await this.cli(['rm', '-f', ...(options.keepVolumes ? [] : ['-v']), ...ids], { what: 'removing containers', expected: gone });
+    // Gone with `rm -v` already, or still mounted by another container (which then keeps it): both are fine.
+    if (carried.length) await this.cli(['volume', 'rm', ...carried], { what: 'removing anonymous volumes', expected: /no such volume|in use/i });
+  }
+
+  private async anonymousVolumeNames(ids: string[]): Promise<string[]> {
+    // A container already gone makes inspect exit 1 but still print the others.
+    const { stdout } = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, what: 'inspecting containers', expected: /no such (container|object)|no container with name or id/i });
+    return parseAnonymousVolumeNames(stdout.trim() || '[]');
   }
 
   async anonymousVolumes(id: string): Promise<VolumeMount[]> {

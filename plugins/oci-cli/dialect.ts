@@ -59,6 +59,13 @@ export interface Dialect {
    * refuses the option, so its volumes are created first with `volume create`. Default: false.
    */
   volumeLabelsOnRun?: boolean;
+  /**
+   * `rm -v` removes only the anonymous volumes the engine mounted itself; one
+   * mounted by name stays behind (Docker). A recreate mounts the replaced
+   * container's anonymous volumes by name (core/reconcile/replace.ts), so
+   * `remove` then finds them first and removes them after. Default: false.
+   */
+  rmKeepsVolumesMountedByName?: boolean;
   /** The `run` arguments for `gpus`. Default: Docker's `--gpus` (run-args.ts). */
   gpuArgs?(gpus: NonNullable<ContainerKeys['gpus']>): string[];
 }

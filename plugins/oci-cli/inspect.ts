@@ -118,7 +118,17 @@ const ENGINE_NAMED = /^[0-9a-f]{64}$/;
 /** The anonymous volume mounts of the first container in `container inspect` JSON. */
 export function parseAnonymousVolumes(json: string): VolumeMount[] {
   const [raw] = JSON.parse(json) as Array<{ Mounts?: RawMount[] | null }>;
-  return (raw?.Mounts ?? [])
+  return anonymousMounts(raw?.Mounts);
+}
+
+/** The names of every anonymous volume mounted in any container of `container inspect` JSON. */
+export function parseAnonymousVolumeNames(json: string): string[] {
+  const raws = JSON.parse(json) as Array<{ Mounts?: RawMount[] | null }>;
+  return [...new Set(raws.flatMap((raw) => anonymousMounts(raw.Mounts).map((mount) => mount.source)))];
+}
+
+function anonymousMounts(mounts: RawMount[] | null | undefined): VolumeMount[] {
+  return (mounts ?? [])
     .filter((mount) => mount.Type === 'volume' && ENGINE_NAMED.test(mount.Name ?? '') && mount.Destination)
     .map((mount) => ({ source: mount.Name!, target: mount.Destination! }));
 }

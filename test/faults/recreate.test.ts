@@ -184,7 +184,7 @@ for (const runtime of RUNTIMES) {
     t.is((await httpGet(service(report, 'store').ports[0]!.url!)).body, 'v2');
   });
 
-  test(`${runtime}: anonymous volumes (an image VOLUME) survive a recreate`, withProject, { services: { anon: { image: VOLUME_IMAGE, env: { BODY: 'v1' } } } }, async (t, project) => {
+  test(`${runtime}: anonymous volumes (an image VOLUME) survive a recreate; down then removes them with the container`, withProject, { services: { anon: { image: VOLUME_IMAGE, env: { BODY: 'v1' } } } }, async (t, project) => {
     const first = service(await applyOk(t, project, runtime), 'anon');
     await runtimeCli(runtime, ['exec', first.container!.id, 'sh', '-c', 'echo kept > /anon/f']);
     await project.writeConfig({ services: { anon: { image: VOLUME_IMAGE, env: { BODY: 'v2' } } } });
@@ -192,6 +192,13 @@ for (const runtime of RUNTIMES) {
     t.is(second.action, 'recreated');
     t.not(second.container!.id, first.container!.id);
     t.is(await readFile(runtime, second.container!.id, '/anon/f'), 'kept', 'the file written before the recreate is there after it');
+
+    // Carried over by name, the volume is still the container's own: `down` removes it with the container, as it does a first one.
+    const [carried] = (await runtimeCli(runtime, ['container', 'inspect', '--format', '{{range .Mounts}}{{if eq .Destination "/anon"}}{{.Name}}{{end}}{{end}}', second.container!.id])).split('\n');
+    t.regex(carried ?? '', /^[0-9a-f]{64}$/);
+    const down = await project.cidx(['down', '--runtime', runtime]);
+    t.is(down.exitCode, 0, down.describe());
+    t.is(await runtimeCli(runtime, ['volume', 'ls', '-q', '--filter', `name=${carried}`]), '', 'no anonymous volume is left dangling after down');
   });
 
   test(`${runtime}: a stopped service whose host port was taken comes back on another port on the next apply, fallback reported, data intact`, async (t) => {

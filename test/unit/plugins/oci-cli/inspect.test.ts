@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import type { ObservedContainer } from '../../../../core/model.js';
-import { parseAnonymousVolumes, parseInspect } from '../../../../plugins/oci-cli/inspect.js';
+import { parseAnonymousVolumeNames, parseAnonymousVolumes, parseInspect } from '../../../../plugins/oci-cli/inspect.js';
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.js';
 
 const byName = (containers: ObservedContainer[]) => new Map(containers.map((container) => [container.name, container]));
@@ -215,4 +215,13 @@ test('parseAnonymousVolumes: no mounts, null mounts, no container', (t) => {
   t.deepEqual(parseAnonymousVolumes('[{"Id":"x"}]'), []);
   t.deepEqual(parseAnonymousVolumes('[{"Id":"x","Mounts":null}]'), []);
   t.deepEqual(parseAnonymousVolumes('[]'), []);
+});
+
+test('parseAnonymousVolumeNames: every container\'s engine-named volumes, each once; named volumes never', (t) => {
+  const json = JSON.stringify([{ Id: 'a', Mounts: DOCKER_MOUNTS }, { Id: 'b', Mounts: PODMAN_MOUNTS }, { Id: 'c', Mounts: DOCKER_MOUNTS }, { Id: 'd', Mounts: null }]);
+  t.deepEqual(parseAnonymousVolumeNames(json), [
+    '63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b',
+    '1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759',
+  ]);
+  t.deepEqual(parseAnonymousVolumeNames('[]'), []);
 });
