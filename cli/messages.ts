@@ -81,8 +81,8 @@ an earlier apply made one, is left as it is (down removes it).
 Images are pulled first, as a phase of their own, before any container is
 touched: --pull missing (default) pulls what the engine lacks, always pulls
 every image the apply uses, never fails naming the service and image.`,
-    plan: `Prints what apply would do to each service (create, start, recreate, remove,
-keep) and why, and which services the active profiles leave out. Changes
+    plan: `Prints what apply would do to each service (create, start, recreate or update,
+rerun, remove, keep) and why, and which services the active profiles leave out. Changes
 nothing. Naming services plans only those and their dependencies.
 --json: { "steps": [{ "service", "op", "reason" }], "excluded": [{ "name", "profiles", "reason", "state" }] }.`,
     status: `Each service's state, health (one probe, no waiting) and ports. Changes nothing.

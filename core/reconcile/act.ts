@@ -11,11 +11,13 @@ import { LABELS, ON_DEFAULT_NETWORK } from '../project.js';
 import type { PortRefusedError } from '../runtime.js';
 import type { ExecuteContext } from './execute.js';
 import type { DeclaredStep } from './plan.js';
-import { replace } from './replace.js';
+import { OPS } from './ops.js';
+import { renewOp, replace } from './replace.js';
 import { runService, type RunOutcome } from './run-service.js';
 
 /** What acting on a service did: a container (and, when a start turned into a recreate, why), or an error. */
-export type Acted = (RunOutcome & { recreated?: string }) | { error: CidxError };
+/** What was done; `renewed`: a start turned into a recreate (or update), with why. */
+export type Acted = (RunOutcome & { renewed?: { op: 'recreate' | 'update'; reason: string } }) | { error: CidxError };
 
 export async function actOn(context: ExecuteContext, service: DesiredService, step: DeclaredStep, failed: ReadonlySet<string>): Promise<Acted> {
   const blockedBy = service.dependsOn.filter((dep) => failed.has(dep));
@@ -38,11 +40,12 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
         } catch (error) {
           // Its host port was taken while it was stopped: a new container negotiates ports as a create does.
           if (!hasCode(error, 'PORT_REFUSED')) throw error;
-          context.onProgress?.(service.name, 'recreating: its host port is taken');
+          const op = renewOp(runtime);
+          context.onProgress?.(service.name, `${PROGRESS[op]}: its host port is taken`);
           const outcome = await replace(hooks, { ...context, service, previous: step.container });
           const port = (error as PortRefusedError).port;
           const which = port ? `host port ${port}` : 'a host port';
-          return { ...outcome, recreated: `${step.reason}; ${which} was taken meanwhile: recreated on free ports` };
+          return { ...outcome, renewed: { op, reason: `${step.reason}; ${which} was taken meanwhile: ${OPS[op].past} on free ports` } };
         }
         if (step.rename) await runtime.rename(step.container.id, service.spec.name);
         return { id: step.container.id };
@@ -61,14 +64,14 @@ export async function actOn(context: ExecuteContext, service: DesiredService, st
   }
 }
 
+const PROGRESS = { recreate: 'recreating', update: 'updating', rerun: 'rerunning' } as const;
+
 /**
  * The service as it must be created when the project network is unavailable.
  * Its labels keep the desired hash, so later applies leave it be instead of
  * recreating it (and failing the same way) every time; the label below lets
  * `plan` say where it runs. `cidx down` then `apply` puts it on the network.
  */
-const PROGRESS = { recreate: 'recreating', update: 'updating', rerun: 'rerunning' } as const;
-
 export function withoutNetwork(service: DesiredService): DesiredService {
   return { ...service, spec: { ...service.spec, network: undefined, labels: { ...service.spec.labels, [LABELS.network]: ON_DEFAULT_NETWORK } } };
 }

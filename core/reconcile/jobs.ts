@@ -124,7 +124,7 @@ export async function finishJob(context: ExecuteContext, service: DesiredService
   const base: ServiceReport = {
     name: service.name,
     action: OPS[step.op].action,
-    reason: acted.recreated ?? step.reason,
+    reason: acted.renewed?.reason ?? step.reason,
     state: container?.state ?? 'missing',
     healthy: null,
     container: container ? { id: container.id, name: container.name } : { id: acted.id, name: service.spec.name },

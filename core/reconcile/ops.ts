@@ -35,9 +35,10 @@ export const OPS = {
   recreate: { glyph: '~', colour: 'yellow', word: 'recreate', past: 'recreated', action: 'recreated', destructive: true, makesContainer: true, replaces: true },
   /**
    * A changed service brought to its new spec by the runtime itself (an orchestrator's rolling update,
-   * `capabilities.updatesInPlace`): the service stays, its tasks are replaced as the orchestrator rolls them.
+   * `capabilities.updatesInPlace`): the service stays, but its tasks' containers are replaced as the
+   * orchestrator rolls them (their anonymous data with them), so it stands out like a recreate.
    */
-  update: { glyph: '~', colour: 'yellow', word: 'update', past: 'updated', action: 'updated', destructive: false, makesContainer: true, replaces: true },
+  update: { glyph: '~', colour: 'yellow', word: 'update', past: 'updated', action: 'updated', destructive: true, makesContainer: true, replaces: true },
   /** A job's container made anew and run again (its config changed, its last run failed, or `--rerun`). */
   rerun: { glyph: '~', colour: 'yellow', word: 'rerun', past: 'reran', action: 'reran', destructive: true, makesContainer: true, replaces: true },
   remove: { glyph: '-', colour: 'red', word: 'remove', past: 'removed', action: 'removed', destructive: true, makesContainer: false, replaces: false },

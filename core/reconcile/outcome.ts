@@ -35,7 +35,7 @@ export async function finish(
         : { state: step.op === 'create' ? ('missing' as const) : step.container.state, container: null };
     return { ...base, action: acted.error.code === 'DEPENDENCY_FAILED' ? 'skipped' : 'failed', ...kept, healthy: false, ports: [], error: describeError(acted.error) };
   }
-  if (acted.recreated) Object.assign(base, { action: OPS.recreate.action, reason: acted.recreated });
+  if (acted.renewed) Object.assign(base, { action: OPS[acted.renewed.op].action, reason: acted.renewed.reason });
   const ports = withFallback(portReports(service, container, context.runtime), acted.wanted);
   const identity = container ? { id: container.id, name: container.name } : { id: acted.id, name: service.spec.name };
   if (!container || container.state !== 'running') {

@@ -18,14 +18,25 @@
 import { isCidxError } from '../errors.js';
 import type { CidxHooks, ServiceContext } from '../hooks.js';
 import type { ObservedContainer } from '../model.js';
+import type { ContainerRuntime } from '../runtime.js';
 import { replacementName } from './match.js';
 import { negotiatePorts, type RunOutcome } from './run-service.js';
+
+/** The runtime rolls changed services itself: it declares so and has the method. The planner then says `update`. */
+export function updatesInPlace(runtime: Pick<ContainerRuntime, 'capabilities' | 'update'>): boolean {
+  return runtime.capabilities.updatesInPlace === true && typeof runtime.update === 'function';
+}
+
+/** How a service is renewed on this runtime: replaced by the core, or updated by the runtime. */
+export function renewOp(runtime: Pick<ContainerRuntime, 'capabilities' | 'update'>): 'recreate' | 'update' {
+  return updatesInPlace(runtime) ? 'update' : 'recreate';
+}
 
 export async function replace(hooks: CidxHooks, context: ServiceContext & { previous: ObservedContainer }): Promise<RunOutcome> {
   const { runtime, service, previous: old, signal } = context;
   signal.throwIfAborted();
   // An orchestrator updates its services itself (rolling, with its own rollback): hand it the new spec.
-  if (runtime.capabilities.updatesInPlace && runtime.update) {
+  if (updatesInPlace(runtime)) {
     return negotiatePorts(hooks, context, async (assignments) => (await runtime.update!(old, service.spec, assignments)).id);
   }
   const declared = new Set(service.spec.volumes.map((volume) => volume.target));

@@ -88,7 +88,7 @@ export function swarmRuntime(options: SwarmPluginOptions = {}): CidxPlugin {
         return steps;
       });
 
-      // `status` and `apply` list every task and the node it runs on: the report itself has one URL per port.
+      // `status` and `apply` list every task, the node it runs on and its state (the report's `ports[].instances` has their URLs).
       hooks.afterReport.tap(name, (report, context) => {
         if (!runtime || context.runtime !== runtime) return;
         for (const service of report.services) {

@@ -123,7 +123,8 @@ export function isFailed(task: Pick<TaskView, 'state'>): boolean {
 export function observedService(service: SwarmServiceJson, current: TaskView[], recentFailure: boolean, ingressAddress: string | undefined): ObservedContainer {
   const labels = service.Spec.Labels ?? {};
   const replicas = service.Spec.Mode?.Replicated?.Replicas ?? placementOf(labels).replicas;
-  const running = current.filter((task) => task.state === 'running');
+  const bySlot = [...current].sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
+  const running = bySlot.filter((task) => task.state === 'running');
   const ports = running.flatMap((task) => task.ports);
   // Routing-mesh ports are the service's, on every node: reach them at the manager cidx talks to.
   let meshed = false;
@@ -134,8 +135,9 @@ export function observedService(service: SwarmServiceJson, current: TaskView[], 
     }
   }
   const serviceName = labels[LABELS.service] ?? '';
-  // Host mode: each task is its own copy at its own node and port, and health probes every one. The mesh hides the copies.
-  const instances = meshed ? undefined : running.map((task) => ({ name: `${serviceName}.${task.slot ?? task.id.slice(0, 12)}`, ports: task.ports }));
+  // Host mode: each task Swarm wants running is a copy at its own node and port, and health probes every one, so a
+  // copy that is not (yet) running leaves the service unhealthy rather than unseen. The mesh hides the copies.
+  const instances = meshed ? undefined : bySlot.map((task) => ({ name: `${serviceName}.${task.slot ?? task.id.slice(0, 12)}`, ports: task.state === 'running' ? task.ports : [] }));
   return {
     id: service.ID,
     name: service.Spec.Name,

@@ -66,19 +66,19 @@ export function removeNetns(spec: NetnsSpec): void {
  */
 export function useForFile<T>(test: TestFn, what: string, start: () => Promise<T>, remove: () => void): () => T {
   let made: T | undefined;
+  const onSignal = () => {
+    remove();
+    process.exit(130);
+  };
   test.before(async () => {
     process.once('exit', remove);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        remove();
-        process.exit(130);
-      });
-    }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
     made = await start();
   });
   test.after.always(() => {
     remove();
     process.off('exit', remove);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   });
   return () => {
     if (made === undefined) throw new Error(`${what} did not start`);

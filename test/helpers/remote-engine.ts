@@ -21,7 +21,7 @@
  * Every call is an argument array: the scripts are fixed texts, with nothing
  * interpolated from outside but this file's constants.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa, execaSync } from 'execa';
 import { createNetns, engineCli, removeNetns, sh, startInNetns, useForFile } from './netns.js';
@@ -60,6 +60,9 @@ mount -t sysfs sysfs /sys && mount --rbind /tmp/cidxr2-cg /sys/fs/cgroup
 exec dockerd --config-file ${REMOTE.config} --data-root ${REMOTE.dataRoot} --exec-root ${REMOTE.execRoot} --pidfile ${REMOTE.pidFile} \\
   -H unix://${REMOTE.socket} -H tcp://${REMOTE.address}:${REMOTE.port} --bip 172.31.250.1/24
 `;
+
+/** sshd refuses to start without it; a machine that runs sshd already has it. */
+const PRIVSEP_DIR = '/run/sshd';
 
 const SSHD_CONFIG = `ListenAddress ${REMOTE.address}:22
 HostKey ${REMOTE.sshDir}/host_key
@@ -131,6 +134,7 @@ export function removeRemoteEngine(): void {
   // Its containerd, shims and sshd live in the namespace too: nothing of it may survive.
   removeNetns(REMOTE);
   // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
+  if (existsSync(`${REMOTE.sshDir}/made-privsep-dir`)) rmSync(PRIVSEP_DIR, { recursive: true, force: true });
   for (const file of [REMOTE.dataRoot, REMOTE.execRoot, REMOTE.pidFile, REMOTE.socket, REMOTE.script, REMOTE.config, REMOTE.log, REMOTE.sshDir, '/tmp/cidxr2-cg']) {
     rmSync(file, { recursive: true, force: true });
   }
@@ -169,7 +173,11 @@ function startSshd(): void {
   writeFileSync(`${dir}/bin/ssh`, SSH_WRAPPER, { mode: 0o755 });
   const hostKey = readFileSync(`${dir}/host_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(`${dir}/known_hosts`, `${REMOTE.address} ${hostKey}\n`);
-  mkdirSync('/run/sshd', { recursive: true }); // its privilege-separation directory
+  // Its privilege-separation directory; removed again with the engine when this run made it.
+  if (!existsSync(PRIVSEP_DIR)) {
+    mkdirSync(PRIVSEP_DIR);
+    writeFileSync(`${REMOTE.sshDir}/made-privsep-dir`, '');
+  }
   sh('ip', ['netns', 'exec', REMOTE.netns, '/usr/sbin/sshd', '-f', `${dir}/sshd_config`, '-E', `${dir}/sshd.log`]);
 }
 

@@ -85,12 +85,13 @@ test('CONTAINER_HOST: a loopback bind is refused before anything is made; bind 0
 });
 
 test('CONTAINER_CONNECTION (podman system connection add) is followed: --json, status and doctor name the engine; a local listener on the port never answers its probe', async (t) => {
-  // A containers.conf of the test's own: `connection add` writes the connection there, not into /etc/containers.
+  // A containers.conf of the test's own: `connection add` writes the connection there (Podman 4), not into /etc/containers.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cidx-containers-conf-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const conf = path.join(dir, 'containers.conf');
   await writeFile(conf, '');
-  const env = { CONTAINERS_CONF: conf, CONTAINER_HOST: undefined, CONTAINER_CONNECTION: 'cidxp2' };
+  // Podman 5 writes connections to podman-connections.json under XDG_CONFIG_HOME (or PODMAN_CONNECTIONS_CONF): the test's too.
+  const env = { CONTAINERS_CONF: conf, XDG_CONFIG_HOME: dir, PODMAN_CONNECTIONS_CONF: path.join(dir, 'podman-connections.json'), CONTAINER_HOST: undefined, CONTAINER_CONNECTION: 'cidxp2' };
   await execa('podman', ['system', 'connection', 'add', 'cidxp2', remote().containerHost], { env: { ...env, CONTAINER_CONNECTION: undefined } });
 
   // The same port number held here on 127.0.0.1, answering 200 to anything.

@@ -44,7 +44,7 @@ test('the --json action of each operation stays the documented word', (t) => {
   );
   t.deepEqual(
     (Object.keys(OPS) as StepOp[]).filter((op) => OPS[op].destructive),
-    ['recreate', 'rerun', 'remove'],
+    ['recreate', 'update', 'rerun', 'remove'],
   );
 });
 

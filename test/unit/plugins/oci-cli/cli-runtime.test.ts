@@ -167,3 +167,24 @@ test('a CliRuntime declares every optional capability up front; only Docker labe
   t.deepEqual({ ...new CliRuntime(dockerDialect, 'docker', {}).capabilities }, { ...every, volumeLabelsOnRun: true });
   t.deepEqual({ ...new CliRuntime(podmanDialect, 'podman', {}).capabilities }, { ...every, volumeLabelsOnRun: false });
 });
+
+test('remove on Docker: anonymous volumes mounted by name are looked up first and removed after rm -v; a refusal there does not fail the removal; keepVolumes touches none', async (t) => {
+  const anon = 'a'.repeat(64);
+  const log = path.join(await mkdtemp(path.join(tmpdir(), 'cidx-rm-log-')), 'calls');
+  t.teardown(() => rm(path.dirname(log), { recursive: true, force: true }));
+  const fake = await fakeCli(`echo "$*" >> ${log}
+case "$1 $2" in
+  "container inspect") echo '[{"Id":"c1","Mounts":[{"Type":"volume","Name":"${anon}","Destination":"/anon"},{"Type":"volume","Name":"cidx-p-s.data","Destination":"/data"}]}]' ;;
+  "volume rm") echo "Error response from daemon: remove ${anon}: volume is in use - [c9]" >&2; exit 1 ;;
+esac`);
+  t.teardown(() => fake.remove());
+  const runtime = new CliRuntime(dockerDialect, fake.binary, { PATH: '/usr/bin:/bin' });
+  await runtime.remove(['c1']);
+  t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['container inspect c1', 'rm -f -v c1', `volume rm ${anon}`], 'never the named volume');
+  await rm(log);
+  await runtime.remove(['c1'], { keepVolumes: true });
+  t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['rm -f c1']);
+  await rm(log);
+  await new CliRuntime(podmanDialect, fake.binary, { PATH: '/usr/bin:/bin' }).remove(['c1']);
+  t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['rm -f -v c1'], 'Podman removes them with the container itself');
+});

@@ -50,7 +50,7 @@ test('a task publishes at its node address, once per port though Docker lists it
   t.like(observed, { id: 's1', service: 'qdrant', projectId: 'abcd1234', state: 'running' });
 });
 
-test('each running task is a copy of the service with its own ports; tasks on their way or gone are not', (t) => {
+test('each task Swarm wants running is a copy of the service; only running ones have ports', (t) => {
   const nodes = new Map([['n1', nodeView({ ID: 'n1', Status: { Addr: '198.18.0.5' } })], ['n2', nodeView({ ID: 'n2', Status: { Addr: '198.18.0.6' } })]]);
   const task = (id: string, node: string, slot: number, state: string, port: number): TaskJson => ({
     ID: id,
@@ -65,7 +65,8 @@ test('each running task is a copy of the service with its own ports; tasks on th
   t.deepEqual(observed.instances, [
     { name: 'web.1', ports: [{ container: 8080, hostIp: '198.18.0.5', hostPort: 32770 }] },
     { name: 'web.2', ports: [{ container: 8080, hostIp: '198.18.0.6', hostPort: 32771 }] },
-  ]);
+    { name: 'web.3', ports: [] },
+  ], 'a copy on its way is listed without ports, so its health fails by name until it runs');
   const meshed = observedService(
     { ID: 's1', Spec: { Name: 'cidx-abcd1234_web', Labels: spec.labels }, Endpoint: { Ports: [{ TargetPort: 8080, PublishedPort: 30000, PublishMode: 'ingress' }] } },
     [],
