@@ -32,7 +32,11 @@ export async function doctor(context: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const configCheck = await checkConfig(context);
   const session = await cliProjectSession(context, 'doctor', { ignoreConfig: true });
-  const resolved = await Promise.all((await runtimeNames(session)).map((name) => checkRuntime(session, name)));
+  const names = await runtimeNames(session);
+  const wanted = requestedRuntime(context.options.runtime, (configCheck.facts?.runtime as string | undefined) ?? 'auto');
+  const resolved = await Promise.all(names.map((name) => checkRuntime(session, name)));
+  // A runtime only the config's plugins provide (`runtime: 'swarm'`): checked through a session with the config.
+  if (wanted !== 'auto' && !names.includes(wanted) && configCheck.ok) resolved.push(await checkConfigRuntime(context, wanted));
   const runtimes = resolved.map(({ check }) => check);
   checks.push(...runtimes, configCheck, await checkCache());
   const project = configCheck.facts?.project as ProjectIdentity | undefined;
@@ -40,7 +44,6 @@ export async function doctor(context: CommandContext): Promise<number> {
     for (const { runtime } of resolved) if (runtime) checks.push(...(await checkMoved(runtime, project)));
   }
 
-  const wanted = requestedRuntime(context.options.runtime, (configCheck.facts?.runtime as string | undefined) ?? 'auto');
   const answering = runtimes.filter((check) => check.ok).map((check) => check.name);
   for (const check of runtimes) {
     if (check.ok) continue;
@@ -88,10 +91,22 @@ async function checkRuntime(session: ProjectSession, name: string): Promise<{ ch
       runtime,
     };
   } catch (error) {
-    const message = isCidxError(error) ? error.message : String(error);
-    const fix = isCidxError(error) ? error.hint : undefined;
-    return { check: { name, ok: false, severity: 'problem', detail: message, ...(fix ? { fix } : {}) } };
+    return { check: failedCheck(name, error) };
   }
+}
+
+async function checkConfigRuntime(context: CommandContext, name: string): Promise<{ check: Check; runtime?: ContainerRuntime }> {
+  try {
+    return await checkRuntime(await cliProjectSession(context, 'doctor'), name);
+  } catch (error) {
+    return { check: failedCheck(name, error) };
+  }
+}
+
+function failedCheck(name: string, error: unknown): Check {
+  const message = isCidxError(error) ? error.message : String(error);
+  const fix = isCidxError(error) ? error.hint : undefined;
+  return { name, ok: false, severity: 'problem', detail: message, ...(fix ? { fix } : {}) };
 }
 
 /**

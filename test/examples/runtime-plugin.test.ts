@@ -86,6 +86,13 @@ test("a project with runtime: 'nerd' and the example plugin applies through nerd
   t.like((JSON.parse(status.stdout) as ProjectReport).services[0], { name: 'web', state: 'running' });
   t.true((await calls()).length > 0, 'status asked nerd');
 
+  // doctor checks the runtime the config's plugin provides, through that plugin.
+  const doctor = await cidx(['doctor', '--json']);
+  const nerd = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks.find((check) => check.name === 'nerd');
+  t.like(nerd, { ok: true }, doctor.stdout);
+  t.regex(nerd?.detail ?? '', /^client \S+, engine \S+/);
+  t.true((await calls()).some((call) => call.startsWith('version') || call.startsWith('info')), 'doctor asked nerd');
+
   const down = await cidx(['down']);
   t.is(down.exitCode, 0, down.stderr);
   t.true((await calls()).some((call) => call.startsWith('rm -f ')), 'down removed through nerd');

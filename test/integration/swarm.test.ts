@@ -122,6 +122,12 @@ test.serial('swarm: three services apply as Swarm services with working URLs; a 
   t.like(ollamaNow, { state: 'running', healthy: false }, degraded.describe());
   t.regex(ollamaNow.health?.detail ?? '', new RegExp(`^ollama\\.${slot} at http:\\S+: `), 'the copy that stopped answering is named');
 
+  // doctor checks the runtime the config's plugin provides, and names the manager and the node it talks to.
+  const doctor = await project.cidx(['doctor', '--json']);
+  const swarmCheck = doctor.json<{ checks: Array<{ name: string; ok: boolean; detail: string }> }>().checks.find((check) => check.name === 'swarm');
+  t.like(swarmCheck, { ok: true }, doctor.describe());
+  t.regex(swarmCheck?.detail ?? '', /at unix:\/\/\S+ \(swarm node \w+\)/);
+
   // logs of a swarm service: its tasks' lines, prefixed with the service like a container's
   const logs = await project.cidx(['logs', 'qdrant', '--tail', '5']);
   t.is(logs.exitCode, 0, logs.describe());
