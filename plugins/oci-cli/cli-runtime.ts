@@ -66,6 +66,8 @@ export class CliRuntime implements ContainerRuntime {
   readonly capabilities: RuntimeCapabilities;
   /** Some call of this command succeeded: an engine unreachable now has gone away (ENGINE_UNAVAILABLE). */
   private answered = false;
+  /** Anonymous volume names of the containers inspected so far, by id (see `remove`). */
+  private readonly anonymousById = new Map<string, string[]>();
   /** Service of each container this runtime created, so a failed start can name it (a refused GPU). */
   private readonly serviceOf = new Map<string, string>();
 
@@ -197,6 +199,7 @@ export class CliRuntime implements ContainerRuntime {
     if (ids.length === 0) return [];
     // A container removed between ps and inspect makes inspect exit 1 but still print the others.
     const result = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, expected: /no such (container|object)/i });
+    if (this.dialect.rmKeepsVolumesMountedByName) this.rememberAnonymousVolumes(result.stdout);
     return parseInspect(result.stdout.trim() || '[]');
   }
 
@@ -263,7 +266,8 @@ export class CliRuntime implements ContainerRuntime {
   async remove(ids: string[], options: { keepVolumes?: boolean } = {}): Promise<void> {
     if (ids.length === 0) return;
     const gone = /no such container|no container with name or id/i;
-    // Anonymous volumes a recreate carried over by name outlive `rm -v` on some engines: note them first.
+    // Anonymous volumes a recreate carried over by name outlive `rm -v` on some engines: note them first
+    // (known from the inspect that found these containers, as `down` did; asked for otherwise).
     const carried = !options.keepVolumes && this.dialect.rmKeepsVolumesMountedByName ? await this.anonymousVolumeNames(ids) : [];
     // Already gone is what was asked for.
     await this.cli(['rm', '-f', ...(options.keepVolumes ? [] : ['-v']), ...ids], { what: 'removing containers', expected: gone });
@@ -274,12 +278,21 @@ export class CliRuntime implements ContainerRuntime {
 
   /** The engine-named volumes mounted in these containers; none when the engine cannot say (the removal goes on without). */
   private async anonymousVolumeNames(ids: string[]): Promise<string[]> {
-    // A container already gone makes inspect exit 1 but still print the others.
-    const { stdout } = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, what: 'inspecting containers', allowFailure: true });
+    const unknown = ids.filter((id) => !this.anonymousById.has(id));
+    if (unknown.length) {
+      // A container already gone makes inspect exit 1 but still print the others.
+      const { stdout } = await this.cli(['container', 'inspect', ...unknown], { timeout: QUERY_TIMEOUT_MS, what: 'inspecting containers', allowFailure: true });
+      this.rememberAnonymousVolumes(stdout);
+    }
+    return [...new Set(ids.flatMap((id) => this.anonymousById.get(id) ?? []))];
+  }
+
+  /** Notes each inspected container's anonymous volumes: a container's mounts never change, so what is noted stays true. */
+  private rememberAnonymousVolumes(inspectJson: string): void {
     try {
-      return parseAnonymousVolumeNames(stdout.trim() || '[]');
+      for (const [id, names] of parseAnonymousVolumeNames(inspectJson.trim() || '[]')) this.anonymousById.set(id, names);
     } catch {
-      return [];
+      // not JSON (an engine error): nothing learnt
     }
   }
 

@@ -121,10 +121,10 @@ export function parseAnonymousVolumes(json: string): VolumeMount[] {
   return anonymousMounts(raw?.Mounts);
 }
 
-/** The names of every anonymous volume mounted in any container of `container inspect` JSON. */
-export function parseAnonymousVolumeNames(json: string): string[] {
-  const raws = JSON.parse(json) as Array<{ Mounts?: RawMount[] | null }>;
-  return [...new Set(raws.flatMap((raw) => anonymousMounts(raw.Mounts).map((mount) => mount.source)))];
+/** Each container's anonymous volume names, by container id, from `container inspect` JSON. */
+export function parseAnonymousVolumeNames(json: string): Map<string, string[]> {
+  const raws = JSON.parse(json) as Array<{ Id?: string; Mounts?: RawMount[] | null }>;
+  return new Map(raws.filter((raw) => typeof raw.Id === 'string').map((raw) => [raw.Id!, anonymousMounts(raw.Mounts).map((mount) => mount.source)]));
 }
 
 function anonymousMounts(mounts: RawMount[] | null | undefined): VolumeMount[] {

@@ -185,6 +185,12 @@ esac`);
   await runtime.remove(['c1'], { keepVolumes: true });
   t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['rm -f c1']);
   await rm(log);
+  // A container found by an inspect (as `down` finds them) needs no second look.
+  const found = new CliRuntime(dockerDialect, fake.binary, { PATH: '/usr/bin:/bin' });
+  await found.inspect(['c1']).catch(() => []);
+  await found.remove(['c1']);
+  t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['container inspect c1', 'rm -f -v c1', `volume rm ${anon}`], 'one inspect in all');
+  await rm(log);
   await new CliRuntime(podmanDialect, fake.binary, { PATH: '/usr/bin:/bin' }).remove(['c1']);
   t.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['rm -f -v c1'], 'Podman removes them with the container itself');
 });

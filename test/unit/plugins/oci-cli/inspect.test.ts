@@ -217,11 +217,12 @@ test('parseAnonymousVolumes: no mounts, null mounts, no container', (t) => {
   t.deepEqual(parseAnonymousVolumes('[]'), []);
 });
 
-test('parseAnonymousVolumeNames: every container\'s engine-named volumes, each once; named volumes never', (t) => {
-  const json = JSON.stringify([{ Id: 'a', Mounts: DOCKER_MOUNTS }, { Id: 'b', Mounts: PODMAN_MOUNTS }, { Id: 'c', Mounts: DOCKER_MOUNTS }, { Id: 'd', Mounts: null }]);
-  t.deepEqual(parseAnonymousVolumeNames(json), [
-    '63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b',
-    '1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759',
+test('parseAnonymousVolumeNames: each container\'s engine-named volumes by its id; named volumes never', (t) => {
+  const json = JSON.stringify([{ Id: 'a', Mounts: DOCKER_MOUNTS }, { Id: 'b', Mounts: PODMAN_MOUNTS }, { Id: 'd', Mounts: null }]);
+  t.deepEqual([...parseAnonymousVolumeNames(json)], [
+    ['a', ['63464b6dd0b876d355d98856694ce5e7d08b73004c988f49fc1c329937d7270b']],
+    ['b', ['1776d3de6c8342889b41a55afe6782acf68754fd2fce2c52d4b956f01c9bb759']],
+    ['d', []],
   ]);
-  t.deepEqual(parseAnonymousVolumeNames('[]'), []);
+  t.deepEqual([...parseAnonymousVolumeNames('[]')], []);
 });
