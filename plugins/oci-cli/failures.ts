@@ -67,7 +67,7 @@ const PERMISSION_DENIED = /connect: permission denied/i;
 /** Lower-level words that also fit a registry that cannot be reached. */
 const DIAL_FAILED = /connection refused.*(sock|:\d+)|no such host|dial (unix|tcp)/i;
 const IMAGE_WORDS =
-  /pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|requested access to the resource is denied/i;
+  /no such image|pull access denied|manifest unknown|not found: manifest|repository does not exist|initializing source|image not known|failed to resolve reference|short-name|error pulling image|requested access to the resource is denied/i;
 /** An engine without the NVIDIA toolkit refusing `gpus`: Docker's `--gpus`, and CDI devices (Podman, Docker 25+). */
 const GPU_REFUSED = /could not select device driver .*capabilities: \[\[gpu\]\]|unresolvable CDI devices|CDI device injection failed/i;
 const GPU_HINT =
@@ -132,10 +132,8 @@ export function classifyFailure(failure: Failure, engine: EngineErrors = {}): Ci
   if (/non-overlapping IPv4 address pool|could not find free subnet|no available subnet/i.test(text)) {
     return fail('NETWORK_POOL_EXHAUSTED', `${runtime} has no address range left for another network`, { details: [short] });
   }
-  if (/port is already allocated|address already in use/i.test(text)) {
-    const port = PORT_PATTERNS.map((pattern) => pattern.exec(text)?.[1]).find(Boolean);
-    return new PortRefusedError(port ? Number(port) : undefined, short);
-  }
+  const refused = portRefusal(text);
+  if (refused) return new PortRefusedError(refused.port, short);
   if (/is already in use by container|the container name .* is already in use|name .* is in use|that name is already in use/i.test(text)) {
     const name = failure.args[failure.args.indexOf('--name') + 1] ?? '?';
     return new NameConflictError(name, short);
@@ -146,10 +144,26 @@ export function classifyFailure(failure: Failure, engine: EngineErrors = {}): Ci
     const who = service === undefined ? 'a service' : `service "${service}"`;
     return fail('RUNTIME_COMMAND', `${who} asks for GPUs (\`gpus\`), but ${runtime} has none it can give`, { details: [short], hint: GPU_HINT });
   }
-  if (isRun && (IMAGE_WORDS.test(text) || (pulled && REGISTRY_FETCH.test(text)))) {
+  if (isRun && (namesMissingImage(text) || (pulled && REGISTRY_FETCH.test(text)))) {
     return fail('IMAGE_UNAVAILABLE', `image ${failure.image ?? '?'} is not available to ${runtime} and could not be pulled`, { details: [short] });
   }
   return fail('RUNTIME_COMMAND', `${failure.what} failed (${runtime} exited with an error)`, { details: short ? [short] : [] });
+}
+
+/**
+ * An engine's words for a host port it cannot publish, with the port when
+ * they name it; undefined for any other error. Also for errors that do not
+ * come from a CLI call (an orchestrator's task error).
+ */
+export function portRefusal(text: string): { port: number | undefined } | undefined {
+  if (!/port is already allocated|address already in use/i.test(text)) return undefined;
+  const port = PORT_PATTERNS.map((pattern) => pattern.exec(text)?.[1]).find(Boolean);
+  return { port: port ? Number(port) : undefined };
+}
+
+/** An engine's words for an image it does not have and could not pull. */
+export function namesMissingImage(text: string): boolean {
+  return IMAGE_WORDS.test(text);
 }
 
 /** `run` and `create` both pull a missing image, `pull` does nothing else: their failures may name it. */

@@ -10,7 +10,7 @@
 export { CliRuntime, publishArg, type CliOptions, type CliResult } from './cli-runtime.js';
 export type { Dialect, EngineErrors, EngineInfo } from './dialect.js';
 export { cliRuntimePlugin, type CliRuntimePluginOptions } from './runtime-plugin.js';
-export { classifyFailure, engineError, type Failure } from './failures.js';
+export { classifyFailure, engineError, namesMissingImage, portRefusal, type Failure } from './failures.js';
 export { passEnv, fitsEnvFile, type PassedEnv } from './env-passing.js';
 export { remoteHost } from './engine-host.js';
 export { parseInspect, parseAnonymousVolumes } from './inspect.js';

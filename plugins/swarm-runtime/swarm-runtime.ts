@@ -8,7 +8,7 @@
  */
 import { CidxError, LABELS, PortRefusedError, type ContainerRuntime, type ContainerSpec, type EngineEndpoint, type ExecOptions, type ExecResult, type ObservedContainer, type PortAssignment, type RuntimeDescription, type StreamLogsOptions, type VolumeInfo, type VolumeMount } from 'cidx';
 import { dockerDialect } from 'cidx/plugins';
-import { CliRuntime, type CliOptions } from 'cidx/oci-cli';
+import { CliRuntime, namesMissingImage, portRefusal, type CliOptions } from 'cidx/oci-cli';
 import { currentTasks, isFailed, nodeView, observedService, taskView, type NodeJson, type NodeView, type SwarmServiceJson, type TaskJson, type TaskView } from './observe.js';
 import { placementOf } from './section.js';
 import { stackFile, stackNamespace, swarmServiceName, type PublishMode } from './stack-file.js';
@@ -27,8 +27,6 @@ export interface SwarmRuntimeOptions {
 const POLL_MS = 200;
 const QUERY_TIMEOUT_MS = 30_000;
 /** A task error naming a taken host port: Docker's own allocator, or the kernel. */
-const PORT_TAKEN = /port is already allocated|address already in use/i;
-const IMAGE_MISSING = /no such image|pull access denied|manifest unknown|repository does not exist|not found: manifest/i;
 
 interface PsLine {
   ID: string;
@@ -190,8 +188,10 @@ export class SwarmRuntime implements ContainerRuntime {
       const ps = await this.cli(['service', 'ps', '--no-trunc', '--format', '{{json .}}', id], { timeout: QUERY_TIMEOUT_MS });
       const tasks = lines(ps.stdout).map((line) => JSON.parse(line) as PsLine).filter((task) => !before.has(task.ID));
       const failed = tasks.find((task) => /^(failed|rejected)/i.test(task.CurrentState) && task.Error);
-      if (failed && PORT_TAKEN.test(failed.Error)) throw new PortRefusedError(refusedPort(failed.Error), failed.Error);
-      if (failed && IMAGE_MISSING.test(failed.Error)) {
+      // A task's error is the engine's own words: recognised as a CLI call's are.
+      const refused = failed && portRefusal(failed.Error);
+      if (refused) throw new PortRefusedError(refused.port, failed.Error);
+      if (failed && namesMissingImage(failed.Error)) {
         throw new CidxError('IMAGE_UNAVAILABLE', `${name}: a node cannot run the image: ${failed.Error}`, {
           hint: 'Every node that may run the service needs the image: push it to a registry the nodes can pull from, or load it on each node.',
         });
@@ -343,7 +343,3 @@ function parseArray<T>(text: string): T[] {
 }
 
 /** "Bind for 0.0.0.0:6333 failed: port is already allocated", "listen tcp4 0.0.0.0:6333: bind: address already in use". */
-function refusedPort(message: string): number | undefined {
-  const match = /(?:Bind for [^\s]*:|0\.0\.0\.0:|\]:)(\d{1,5})\b/.exec(message);
-  return match ? Number(match[1]) : undefined;
-}

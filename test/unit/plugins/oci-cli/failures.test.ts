@@ -5,7 +5,7 @@
 import test from 'ava';
 import { CidxError } from '../../../../core/errors.js';
 import { NameConflictError, PortRefusedError } from '../../../../core/runtime.js';
-import { classifyFailure, engineError, type Failure } from '../../../../plugins/oci-cli/failures.js';
+import { classifyFailure, engineError, namesMissingImage, portRefusal, type Failure } from '../../../../plugins/oci-cli/failures.js';
 import { dockerDialect } from '../../../../plugins/docker-runtime/index.js';
 import { podmanDialect } from '../../../../plugins/podman-runtime/index.js';
 import { fixtureJson } from '../../helpers/fixtures.js';
@@ -245,4 +245,14 @@ test("a dialect's classify is asked before the shared rules; undefined leaves th
   const engine = { classify: (f: Failure, lines: string[]) => (lines.join(' ').includes('quota') ? own : undefined) };
   t.is(classifyFailure({ ...failure('dockerPortAllocated', 'docker'), stderr: 'Error: quota exceeded' }, engine), own);
   t.is(classifyFailure(failure('dockerPortAllocated', 'docker'), engine).code, 'PORT_REFUSED');
+});
+
+test("portRefusal and namesMissingImage read an engine's words outside a CLI call too (a Swarm task's error)", (t) => {
+  t.deepEqual(portRefusal('starting container failed: driver failed programming external connectivity on endpoint x: Bind for 0.0.0.0:32770 failed: port is already allocated'), { port: 32770 });
+  t.deepEqual(portRefusal('listen tcp4 0.0.0.0:8080: bind: address already in use'), { port: 8080 });
+  t.deepEqual(portRefusal('host-mode port already in use: address already in use'), { port: undefined });
+  t.is(portRefusal('task: non-zero exit (1)'), undefined);
+  t.true(namesMissingImage('No such image: localhost/cidx-test:9'));
+  t.true(namesMissingImage('pull access denied for example/web, repository does not exist'));
+  t.false(namesMissingImage('task: non-zero exit (1)'));
 });
