@@ -24,7 +24,8 @@ import { CliRuntime } from '../../plugins/oci-cli/cli-runtime.js';
 import { createProject, type TestProject } from '../helpers/project.js';
 import { useRemoteEngine } from '../helpers/remote-engine.js';
 import { closeServer, freePort, httpGet, impostor } from '../helpers/net.js';
-import { service, STACK_LINE } from '../helpers/reports.js';
+import { refusesLoopbackThenServes, type RemoteTarget } from '../helpers/remote-checks.js';
+import { service } from '../helpers/reports.js';
 import { STOP_HTTPD, webService } from '../helpers/services.js';
 import { TEST_IMAGE } from '../helpers/runtime.js';
 
@@ -46,26 +47,17 @@ async function remoteProject(t: ExecutionContext, config: Record<string, unknown
 const viaHost = () => ({ DOCKER_HOST: remote().dockerHost, DOCKER_CONTEXT: undefined });
 
 
+const viaTcp = (project: TestProject): RemoteTarget => ({ runtime: 'docker', env: viaHost(), uri: remote().dockerHost, address: '198.18.0.2', containers: () => remoteContainers(project) });
+
+/** The project's containers on the remote engine, one id per line. */
+const remoteContainers = (project: TestProject) => remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]);
+
 test('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
   const project = await remoteProject(t, web());
-  const refused = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
-  t.is(refused.exitCode, 2, refused.describe());
-  t.regex(refused.stderr, /web would publish its ports on 127\.0\.0\.1 of 198\.18\.0\.2 \(tcp:\/\/198\.18\.0\.2:2375\)/);
-  t.regex(refused.stderr, /bind: '0\.0\.0\.0'/);
-  t.notRegex(refused.stderr, STACK_LINE);
-  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'nothing was created');
-
-  await project.writeConfig(web({ bind: '0.0.0.0' }));
-  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() });
-  t.is(applied.exitCode, 0, applied.describe());
-  const report = applied.json<ProjectReport>();
-  t.like(report.endpoint, { uri: 'tcp://198.18.0.2:2375', host: '198.18.0.2', local: false });
-  const [http] = service(report, 'web').ports;
-  t.is(http!.url, `http://198.18.0.2:${http!.host}`);
-  t.like(await httpGet(`${http!.url}/healthz`), { status: 200 }, 'the printed URL answers from this machine');
-
+  const report = await refusesLoopbackThenServes(t, project, viaTcp(project), web);
+  const host = service(report, 'web').ports[0]!.host;
   const port = await project.cidx(['port', 'web', 'http', '--runtime', 'docker'], { env: viaHost() });
-  t.is(port.stdout.trim(), `198.18.0.2:${http!.host}`, port.describe());
+  t.is(port.stdout.trim(), `198.18.0.2:${host}`, port.describe());
 });
 
 test('a container already bound to the remote loopback has no URL: status says why, `cidx port` fails clearly', async (t) => {
@@ -158,20 +150,7 @@ test('one project on the local and the remote engine at once: separate locks, se
 test('ssh:// engine (DOCKER_HOST=ssh://root@198.18.0.2): the loopback bind is refused; bind 0.0.0.0 gives a URL that works from here; --json and doctor name the ssh endpoint; down removes it', async (t) => {
   const project = await remoteProject(t, web());
   const env = remote().sshEnv();
-  const refused = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
-  t.is(refused.exitCode, 2, refused.describe());
-  t.regex(refused.stderr, /web would publish its ports on 127\.0\.0\.1 of 198\.18\.0\.2 \(ssh:\/\/root@198\.18\.0\.2\)/);
-  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'nothing was created');
-
-  await project.writeConfig(web({ bind: '0.0.0.0' }));
-  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
-  t.is(applied.exitCode, 0, applied.describe());
-  const report = applied.json<ProjectReport>();
-  t.like(report.endpoint, { uri: remote().sshDockerHost, host: '198.18.0.2', local: false });
-  const [http] = service(report, 'web').ports;
-  t.is(http!.url, `http://198.18.0.2:${http!.host}`);
-  t.like(await httpGet(`${http!.url}/healthz`), { status: 200 }, 'the printed URL answers from this machine');
-  t.not(await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`]), '', 'the container runs on the engine behind sshd');
+  await refusesLoopbackThenServes(t, project, { runtime: 'docker', env, uri: remote().sshDockerHost, address: '198.18.0.2', containers: () => remoteContainers(project) }, web);
 
   const doctor = await project.cidx(['doctor', '--json', '--runtime', 'docker'], { env });
   const docker = doctor.json<{ checks: Array<{ name: string; ok?: boolean; detail: string }> }>().checks.find((check) => check.name === 'docker');
@@ -179,5 +158,5 @@ test('ssh:// engine (DOCKER_HOST=ssh://root@198.18.0.2): the loopback bind is re
 
   const down = await project.cidx(['down', '--runtime', 'docker'], { env });
   t.is(down.exitCode, 0, down.describe());
-  t.is(await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]), '', 'down removed it over ssh');
+  t.is(await remoteContainers(project), '', 'down removed it over ssh');
 });

@@ -18,7 +18,8 @@ import type { ProjectReport } from '../../core/model.js';
 import { createProject, type TestProject } from '../helpers/project.js';
 import { remotePodmanEnv, useRemotePodman } from '../helpers/remote-podman.js';
 import { closeServer, freePort, httpGet, impostor } from '../helpers/net.js';
-import { service, STACK_LINE } from '../helpers/reports.js';
+import { refusesLoopbackThenServes } from '../helpers/remote-checks.js';
+import { service } from '../helpers/reports.js';
 import { STOP_HTTPD, webService } from '../helpers/services.js';
 
 const remote = useRemotePodman(test);
@@ -52,21 +53,8 @@ async function localContainers(project: TestProject): Promise<string> {
 test('CONTAINER_HOST: a loopback bind is refused before anything is made; bind 0.0.0.0 gives a URL that works from here; volumes and down act on that engine only', async (t) => {
   const project = await remoteProject(t, web());
   const env = remotePodmanEnv();
-  const refused = await project.cidx(['apply', '--json', '--runtime', 'podman'], { env });
-  t.is(refused.exitCode, 2, refused.describe());
-  t.regex(refused.stderr, /web would publish its ports on 127\.0\.0\.1 of 198\.18\.0\.10 \(tcp:\/\/198\.18\.0\.10:8888\)/);
-  t.notRegex(refused.stderr, STACK_LINE);
-  t.is(await remote().podman(['ps', '-aq', ...projectFilter(project)]), '', 'nothing was created');
-
-  await project.writeConfig(web({ bind: '0.0.0.0' }));
-  const applied = await project.cidx(['apply', '--json', '--runtime', 'podman'], { env });
-  t.is(applied.exitCode, 0, applied.describe());
-  const report = applied.json<ProjectReport>();
-  t.like(report.endpoint, { uri: remote().containerHost, host: '198.18.0.10', local: false });
+  const report = await refusesLoopbackThenServes(t, project, { runtime: 'podman', env, uri: remote().containerHost, address: '198.18.0.10', containers: () => remote().podman(['ps', '-aq', ...projectFilter(project)]) }, web);
   const [port] = service(report, 'web').ports;
-  t.is(port!.url, `http://198.18.0.10:${port!.host}`);
-  t.like(await httpGet(`${port!.url}/healthz`), { status: 200 }, 'the printed URL answers from this machine');
-  t.not(await remote().podman(['ps', '-q', ...projectFilter(project)]), '', 'the container runs on the remote engine');
   t.is(await localContainers(project), '', 'and not on the local one');
   const volume = `cidx-${project.id}-web.data`;
   const labels = JSON.parse(await remote().podman(['volume', 'inspect', '--format', '{{json .Labels}}', volume])) as Record<string, string>;
