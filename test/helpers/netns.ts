@@ -43,6 +43,15 @@ export function createNetns(spec: NetnsSpec): void {
   inNs(['ip', 'route', 'add', 'default', 'via', spec.hostAddress]);
 }
 
+/** Whether a process runs. A zombie counts as gone: a daemon may be this process's child, which a blocked event loop cannot reap yet. */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Kills whatever still runs in the namespace (nothing of it may survive), then removes the namespace and the veth pair. */
 export function removeNetns(spec: NetnsSpec): void {
   if (existsSync(`/var/run/netns/${spec.netns}`)) {

@@ -24,7 +24,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { execa, execaSync } from 'execa';
-import { createNetns, engineCli, removeNetns, sh, startInNetns, useForFile } from './netns.js';
+import { alive, createNetns, engineCli, removeNetns, sh, startInNetns, useForFile } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE = Object.freeze({
@@ -112,14 +112,6 @@ function daemonPid(): number | undefined {
   }
 }
 
-/** A zombie counts as gone: the daemon is this process's child, which the blocked event loop cannot reap yet. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Synchronous, so it also runs from a process exit handler. Idempotent: each step checks before it acts. */
 export function removeRemoteEngine(): void {
