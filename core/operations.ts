@@ -18,7 +18,7 @@ import { executePlan, type ExecuteContext } from './reconcile/execute.js';
 import { serviceContainer } from './reconcile/match.js';
 import { OPS } from './reconcile/ops.js';
 import { plan, type Step } from './reconcile/plan.js';
-import { updatesInPlace } from './reconcile/replace.js';
+import { renewOp } from './reconcile/replace.js';
 import { forgetUnavailableImages, pullUnseenImages, type PullOutcome, type PullPhaseOptions, type PullPolicy } from './pull.js';
 import { pullFailedReport } from './reconcile/pull-report.js';
 import { inReadingOrder, portReports, reportHeader } from './reconcile/report.js';
@@ -53,7 +53,7 @@ async function observeAndPlan(session: Session, options: PlanProjectOptions = {}
   // The engine call first: resolving the specs reads env files synchronously, and must not hold up its start.
   const listing = session.runtime.listProject(session.project.id, names);
   const [all, desired] = await Promise.all([listing, desiredServices(session.hooks, session)]);
-  const planning = { rerun, inPlace: updatesInPlace(session.runtime) };
+  const planning = { rerun, renew: renewOp(session.runtime) };
   const excluded = session.profiles?.excluded ?? [];
   if (!excluded.length) return { desired, observed: all, steps: plan(desired, all, planning) };
   // A left-out service's container is not an orphan: the planner never sees it, so it is neither removed nor changed.

@@ -15,8 +15,7 @@ import { OPS } from './ops.js';
 import { renewOp, replace } from './replace.js';
 import { runService, type RunOutcome } from './run-service.js';
 
-/** What acting on a service did: a container (and, when a start turned into a recreate, why), or an error. */
-/** What was done; `renewed`: a start turned into a recreate (or update), with why. */
+/** What acting on a service did: a container (and, when a start turned into a recreate or update, which and why), or an error. */
 export type Acted = (RunOutcome & { renewed?: { op: 'recreate' | 'update'; reason: string } }) | { error: CidxError };
 
 export async function actOn(context: ExecuteContext, service: DesiredService, step: DeclaredStep, failed: ReadonlySet<string>): Promise<Acted> {

@@ -53,8 +53,8 @@ export type DeclaredStep = CreateStep | ContainerStep;
 export interface PlanOptions {
   /** Jobs to run again even though their last run succeeded with this config (`--rerun`). Default: none. */
   rerun?: ReadonlySet<string>;
-  /** The runtime updates a changed service in place (`capabilities.updatesInPlace`): plan `update`, not `recreate`. Default: false. */
-  inPlace?: boolean;
+  /** How the runtime renews a changed service (`renewOp` in replace.ts): `update` when it updates in place. Default: 'recreate'. */
+  renew?: 'recreate' | 'update';
 }
 
 export function plan(desired: DesiredService[], observed: ObservedContainer[], options: PlanOptions = {}): Step[] {
@@ -79,7 +79,7 @@ function planService(service: DesiredService, containers: ObservedContainer[], o
   const extra = duplicates.length ? { duplicates } : {};
   if (!container) return { service: service.name, op: 'create', reason: service.spec.job ? 'not run yet' : 'not created yet', ...extra };
   const drift = container.configHash === service.hash ? undefined : driftReason(service, container);
-  const own = service.spec.job ? planJob(service, container, { drift, forced: options.rerun?.has(service.name) ?? false }) : stepFor(service, container, options.inPlace ? 'update' : 'recreate');
+  const own = service.spec.job ? planJob(service, container, { drift, forced: options.rerun?.has(service.name) ?? false }) : stepFor(service, container, options.renew ?? 'recreate');
   const step: ContainerStep = { ...own, ...extra };
   if (container.name === service.spec.name || !isReplacementName(service.spec.name, container.name)) return step;
   return { ...step, reason: `${step.reason}; the replacement left by an interrupted recreate`, rename: true };

@@ -22,12 +22,12 @@ import type { ContainerRuntime } from '../runtime.js';
 import { replacementName } from './match.js';
 import { negotiatePorts, type RunOutcome } from './run-service.js';
 
-/** The runtime rolls changed services itself: it declares so and has the method. The planner then says `update`. */
-export function updatesInPlace(runtime: Pick<ContainerRuntime, 'capabilities' | 'update'>): boolean {
+/** The runtime rolls changed services itself: it declares so and has the method. */
+function updatesInPlace(runtime: Pick<ContainerRuntime, 'capabilities' | 'update'>): boolean {
   return runtime.capabilities.updatesInPlace === true && typeof runtime.update === 'function';
 }
 
-/** How a service is renewed on this runtime: replaced by the core, or updated by the runtime. */
+/** How a service is renewed on this runtime: replaced by the core, or updated by the runtime (the plan's word too). */
 export function renewOp(runtime: Pick<ContainerRuntime, 'capabilities' | 'update'>): 'recreate' | 'update' {
   return updatesInPlace(runtime) ? 'update' : 'recreate';
 }

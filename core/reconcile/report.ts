@@ -57,7 +57,7 @@ export function portReports(
     if (!binding) {
       return { name, container: containerPort, protocol, host: null, hostIp: null, preferred, fallback: false, url: null };
     }
-    const hostIp = binding.hostIp === '' ? service.spec.hostIp : binding.hostIp;
+    const hostIp = addressOf(binding, service);
     const report: PortReport = {
       name,
       container: containerPort,
@@ -73,11 +73,16 @@ export function portReports(
       report.instances = container.instances.map((instance) => {
         const own = pickBinding(instance.ports, containerPort, service.spec.hostIp, protocol);
         if (!own) return { name: instance.name, host: null, url: null };
-        return { name: instance.name, host: own.hostPort, ...whereReached(own, own.hostIp === '' ? service.spec.hostIp : own.hostIp, protocol, runtime) };
+        return { name: instance.name, host: own.hostPort, ...whereReached(own, addressOf(own, service), protocol, runtime) };
       });
     }
     return report;
   });
+}
+
+/** The address a binding is published on: Podman leaves it empty for the configured one. */
+function addressOf(binding: PortBinding, service: DesiredService): string {
+  return binding.hostIp === '' ? service.spec.hostIp : binding.hostIp;
 }
 
 /** A binding's URL from this machine, or why there is none. */

@@ -26,8 +26,6 @@ export interface SwarmRuntimeOptions {
 
 const POLL_MS = 200;
 const QUERY_TIMEOUT_MS = 30_000;
-/** A task error naming a taken host port: Docker's own allocator, or the kernel. */
-
 interface PsLine {
   ID: string;
   DesiredState: string;

@@ -331,7 +331,7 @@ test('on a runtime that updates in place, what would be recreated is planned as 
   const [drifted] = await desiredFor(changed('qdrant', { env: { QDRANT__LOG_LEVEL: 'DEBUG' } }));
   const observed = [observedFrom(qdrant, { state: 'running' }), observedFrom(ollama, { state: 'exited', exitCode: 0, ephemeralPorts: true })];
   const wanted = [drifted!, desired[1]!];
-  t.deepEqual(plan(wanted, observed, { inPlace: true }).map(brief), [
+  t.deepEqual(plan(wanted, observed, { renew: 'update' }).map(brief), [
     { service: 'qdrant', op: 'update', reason: 'env changed', container: observed[0]!.id },
     { service: 'ollama', op: 'update', reason: 'container exited (code 0); updated to keep its host ports', container: observed[1]!.id },
   ]);
@@ -340,5 +340,5 @@ test('on a runtime that updates in place, what would be recreated is planned as 
     plan(wanted, observed).map((step) => step.op),
     ['recreate', 'recreate'],
   );
-  t.deepEqual(plan(desired, [observedFrom(qdrant), observedFrom(ollama)], { inPlace: true }).map((step) => step.op), ['noop', 'noop']);
+  t.deepEqual(plan(desired, [observedFrom(qdrant), observedFrom(ollama)], { renew: 'update' }).map((step) => step.op), ['noop', 'noop']);
 });
