@@ -32,13 +32,16 @@ await rm(new URL('../../dist/bundle/', import.meta.url), { recursive: true, forc
  */
 const VALIDATOR = 'dist/core/config/validate.js';
 const IMPORT_COMMAND = 'dist/cli/commands/import.js';
-/** Each rarely used module's own bundle, by the module's path. */
+/** Each rarely used module's own bundle, by the module's path (built below, and required lazily by the main one). */
 const SPLIT: Record<string, string> = { [VALIDATOR]: './validate.cjs', [IMPORT_COMMAND]: './import.cjs' };
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** What an import of one of them (or of sucrase) looks like before it is resolved: `…/validate.js`, `./import.js`. */
+const SPLIT_IMPORT = new RegExp(`^(sucrase|.*(${Object.keys(SPLIT).map((module) => escape(path.basename(module))).join('|')}))$`);
 const LAZY = 'lazy-require';
 const splitRarelyUsed: Plugin = {
   name: 'split-rarely-used',
   setup(build) {
-    build.onResolve({ filter: /^(sucrase|.*(validate|import)\.js)$/ }, (args) => {
+    build.onResolve({ filter: SPLIT_IMPORT }, (args) => {
       if (args.namespace === LAZY) return undefined; // the require() inside: external, below
       if (args.path === 'sucrase') return { path: 'sucrase', namespace: LAZY };
       const split = Object.entries(SPLIT).find(([module]) => path.resolve(args.resolveDir, args.path) === path.join(root, module));
@@ -66,8 +69,7 @@ const common: BuildOptions = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: [VALIDATOR], outfile: 'dist/bundle/validate.cjs' });
-await build({ ...common, entryPoints: [IMPORT_COMMAND], outfile: 'dist/bundle/import.cjs' });
+for (const [module, bundle] of Object.entries(SPLIT)) await build({ ...common, entryPoints: [module], outfile: path.join('dist/bundle', bundle) });
 // The launcher as CommonJS too: bin/cidx.js then starts without Node's ES module loader (~4 ms).
 await build({ ...common, entryPoints: ['dist/cli/launch.js'], outfile: 'dist/bundle/launch.cjs' });
 await build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: 'dist/bundle/cidx.cjs', plugins: [splitRarelyUsed] });
