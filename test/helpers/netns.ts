@@ -69,30 +69,71 @@ export function removeNetns(spec: NetnsSpec): void {
 }
 
 /**
- * Starts something (an engine in a namespace) before a test file's tests and
- * removes it after them, in every outcome: also at process exit and on
- * SIGINT/SIGTERM. The getter throws if it did not start.
+ * Runs `remove` however this process ends: normally, or by SIGINT/SIGTERM
+ * (after which it exits 130). Returns what takes those hooks off again.
  */
-export function useForFile<T>(test: TestFn, what: string, start: () => Promise<T>, remove: () => void): () => T {
-  let made: T | undefined;
+export function removeOnProcessEnd(remove: () => void): () => void {
   const onSignal = () => {
     remove();
     process.exit(130);
   };
+  process.once('exit', remove);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+  return () => {
+    process.off('exit', remove);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+  };
+}
+
+/**
+ * Starts something (an engine in a namespace) before a test file's tests and
+ * removes it after them, in every outcome (see removeOnProcessEnd). The
+ * getter throws if it did not start.
+ */
+export function useForFile<T>(test: TestFn, what: string, start: () => Promise<T>, remove: () => void): () => T {
+  let made: T | undefined;
+  let unhook = () => {};
   test.before(async () => {
-    process.once('exit', remove);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+    unhook = removeOnProcessEnd(remove);
     made = await start();
   });
   test.after.always(() => {
     remove();
-    process.off('exit', remove);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+    unhook();
   });
   return () => {
     if (made === undefined) throw new Error(`${what} did not start`);
     return made;
   };
+}
+
+/** No registry: an image goes from this machine's engine to another the way a user without one would move it. */
+export async function copyImage(binary: string, image: string, from: Record<string, string | undefined>, to: { args: string[]; env: Record<string, string | undefined> }): Promise<void> {
+  const save = execa(binary, ['save', image], { env: from, buffer: false, encoding: 'buffer' });
+  await Promise.all([save, execa(binary, [...to.args, 'load'], { env: to.env, input: save.stdout!, timeout: 120_000 })]);
+}
+
+/** The pid a daemon wrote to its pidfile, if it wrote one. */
+export function pidFromFile(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks a daemon to stop (it stops its containers on the way out) and waits up to `graceMs`; a process already gone is fine. */
+export function stopDaemon(pid: number | undefined, graceMs = 15_000): void {
+  if (pid === undefined || !alive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // gone meanwhile
+  }
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) execaSync('sleep', ['0.1']);
+  // Still there: removeNetns kills what is left in the namespace.
 }
 
 export interface NamespacedDaemon {

@@ -23,8 +23,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
-import { execa, execaSync } from 'execa';
-import { alive, createNetns, engineCli, removeNetns, sh, startInNetns, useForFile } from './netns.js';
+import { copyImage, createNetns, engineCli, removeNetns, sh, pidFromFile, startInNetns, stopDaemon, useForFile } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE = Object.freeze({
@@ -103,27 +102,11 @@ export interface RemoteEngine {
   sshEnv(): Record<string, string | undefined>;
 }
 
-function daemonPid(): number | undefined {
-  try {
-    const pid = Number(readFileSync(REMOTE.pidFile, 'utf8').trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 
 /** Synchronous, so it also runs from a process exit handler. Idempotent: each step checks before it acts. */
 export function removeRemoteEngine(): void {
-  const pid = daemonPid();
-  if (pid !== undefined && alive(pid)) {
-    process.kill(pid, 'SIGTERM');
-    // dockerd stops its containers on the way out; give it a few seconds, then insist.
-    const deadline = Date.now() + 15_000;
-    while (alive(pid) && Date.now() < deadline) execaSync('sleep', ['0.1']);
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
-  }
-  // Its containerd, shims and sshd live in the namespace too: nothing of it may survive.
+  stopDaemon(pidFromFile(REMOTE.pidFile));
+  // Its containerd, shims and sshd live in the namespace too (and dockerd, should it not have stopped): nothing of it may survive.
   removeNetns(REMOTE);
   // The daemon's mounts were in its private mount namespace: gone with it, so the roots are plain directories now.
   if (existsSync(`${REMOTE.sshDir}/made-privsep-dir`)) rmSync(PRIVSEP_DIR, { recursive: true, force: true });
@@ -146,11 +129,7 @@ export async function startRemoteEngine(): Promise<RemoteEngine> {
     what: 'the remote dockerd',
   });
   startSshd();
-  // No registry: copy the test image over.
-  const save = execa('docker', ['save', TEST_IMAGE], { env: { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, buffer: false });
-  const load = execa('docker', ['load'], { env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined }, stdin: 'pipe' });
-  save.stdout!.pipe(load.stdin!);
-  await Promise.all([save, load]);
+  await copyImage('docker', TEST_IMAGE, { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, { args: [], env: { DOCKER_HOST: REMOTE_DOCKER_HOST, DOCKER_CONTEXT: undefined } });
   const sshEnv = () => ({ DOCKER_HOST: `ssh://root@${REMOTE.address}`, DOCKER_CONTEXT: undefined, PATH: `${REMOTE.sshDir}/bin:${process.env.PATH ?? ''}` });
   return { dockerHost: REMOTE_DOCKER_HOST, address: REMOTE.address, docker, sshDockerHost: `ssh://root@${REMOTE.address}`, sshEnv };
 }

@@ -15,8 +15,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import type { TestFn } from 'ava';
-import { execa } from 'execa';
-import { createNetns, engineCli, removeNetns, startInNetns, useForFile } from './netns.js';
+import { copyImage, createNetns, engineCli, removeNetns, startInNetns, useForFile } from './netns.js';
 import { TEST_IMAGE } from './runtime.js';
 
 export const REMOTE_PODMAN = Object.freeze({
@@ -80,9 +79,7 @@ export async function startRemotePodman(): Promise<RemotePodman> {
     ping: () => podman(['info', '--format', '{{.Store.GraphRoot}}']),
     what: 'the remote podman service',
   });
-  // No registry: copy the test image over.
-  const save = execa('podman', ['save', TEST_IMAGE], { env: { CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined }, buffer: false, encoding: 'buffer' });
-  await Promise.all([save, execa('podman', ['--remote', 'load'], { env: remotePodmanEnv(), input: save.stdout!, timeout: 120_000 })]);
+  await copyImage('podman', TEST_IMAGE, { CONTAINER_HOST: undefined, CONTAINER_CONNECTION: undefined }, { args: ['--remote'], env: remotePodmanEnv() });
   return { containerHost: REMOTE_CONTAINER_HOST, address: REMOTE_PODMAN.address, podman };
 }
 

@@ -8,9 +8,9 @@
  * namespace, the veth and the data root go.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { alive, createNetns, engineCli, removeNetns, startInNetns, type NetnsSpec } from './netns.js';
+import { copyImage, createNetns, engineCli, removeNetns, removeOnProcessEnd, pidFromFile, startInNetns, stopDaemon, type NetnsSpec } from './netns.js';
 
 export const NAMESPACE = 'cidxsw';
 export const HOST_ADDRESS = '198.18.0.5';
@@ -22,15 +22,18 @@ const EXEC_ROOT = '/run/docker-cidxsw';
 const PID_FILE = `${EXEC_ROOT}.pid`;
 const SCRIPT_FILE = '/run/docker-cidxsw.sh';
 const LOG = '/var/log/dockerd-cidxsw.log';
+/** An empty daemon.json: the host's /etc/docker/daemon.json (hosts, data-root, …) is not the worker's. */
+const CONFIG_FILE = '/run/docker-cidxsw.json';
 /** dockerd must see its own namespace's /sys (a fresh sysfs) but keep the host's cgroup mounts. */
 const DAEMON_SCRIPT = `#!/bin/sh
 set -e
 mkdir -p /tmp/cidxsw-cg && mount --rbind /sys/fs/cgroup /tmp/cidxsw-cg
 mount -t sysfs sysfs /sys && mount --rbind /tmp/cidxsw-cg /sys/fs/cgroup
-exec dockerd --data-root ${DATA_ROOT} --exec-root ${EXEC_ROOT} --pidfile ${PID_FILE} -H unix://${SOCKET} --bip 172.31.251.1/24
+exec dockerd --config-file ${CONFIG_FILE} --data-root ${DATA_ROOT} --exec-root ${EXEC_ROOT} --pidfile ${PID_FILE} -H unix://${SOCKET} --bip 172.31.251.1/24
 `;
 
 let made = false;
+let unhook = () => {};
 
 /** The worker's Docker CLI environment. */
 export const workerEnv = { ...process.env, DOCKER_HOST: `unix://${SOCKET}` };
@@ -38,14 +41,13 @@ export const workerEnv = { ...process.env, DOCKER_HOST: `unix://${SOCKET}` };
 export async function startWorker(image: string): Promise<void> {
   removeWorker(); // a crashed (SIGKILLed) earlier run's leftover: nothing of it can be reused
   made = true;
-  process.once('exit', stopWorkerSync);
+  unhook = removeOnProcessEnd(stopWorkerSync);
   createNetns(NETNS);
   writeFileSync(SCRIPT_FILE, DAEMON_SCRIPT, { mode: 0o755 });
+  writeFileSync(CONFIG_FILE, '{}\n');
   const docker = engineCli('docker', [], { DOCKER_HOST: `unix://${SOCKET}`, DOCKER_CONTEXT: undefined });
   await startInNetns(NETNS, { script: SCRIPT_FILE, log: LOG, unshare: ['-m', '--propagation', 'private'], ping: () => docker(['info', '--format', '{{.ServerVersion}}']), what: 'the worker dockerd' });
-  // No registry: the worker gets the test image the way a user without one would.
-  const save = execa('docker', ['save', image], { buffer: false, encoding: 'buffer' });
-  await Promise.all([save, execa('docker', ['load'], { env: workerEnv, input: save.stdout!, timeout: 120_000 })]);
+  await copyImage('docker', image, { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, { args: [], env: { DOCKER_HOST: `unix://${SOCKET}`, DOCKER_CONTEXT: undefined } });
 }
 
 export async function joinWorker(): Promise<void> {
@@ -57,6 +59,7 @@ export async function joinWorker(): Promise<void> {
 export function stopWorkerSync(): void {
   if (!made) return;
   made = false;
+  unhook();
   try {
     execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore', timeout: 60_000, env: workerEnv });
   } catch {
@@ -67,16 +70,8 @@ export function stopWorkerSync(): void {
 
 /** Idempotent, best effort at each step, so one failure does not leave the rest. */
 function removeWorker(): void {
-  // dockerd stops its containers on the way out; give it a few seconds before the namespace's processes are killed.
-  try {
-    const pid = Number(readFileSync(PID_FILE, 'utf8'));
-    if (Number.isInteger(pid) && pid > 1) {
-      process.kill(pid, 'SIGTERM');
-      for (let i = 0; i < 30 && alive(pid); i++) execFileSync('sleep', ['0.5']);
-    }
-  } catch {
-    // no daemon left
-  }
+  stopDaemon(pidFromFile(PID_FILE));
   removeNetns(NETNS);
-  for (const path of [DATA_ROOT, EXEC_ROOT, PID_FILE, SCRIPT_FILE, LOG, '/tmp/cidxsw-cg']) rmSync(path, { recursive: true, force: true });
+  for (const path of [DATA_ROOT, EXEC_ROOT, PID_FILE, SCRIPT_FILE, CONFIG_FILE, LOG, '/tmp/cidxsw-cg']) rmSync(path, { recursive: true, force: true });
 }
+

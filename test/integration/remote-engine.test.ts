@@ -14,57 +14,42 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { execa } from 'execa';
 import type { ProjectReport } from '../../core/model.js';
 import { acquireLock } from '../../core/lock.js';
 import { projectLockName } from '../../core/engine-endpoint.js';
 import { dockerDialect } from '../../plugins/docker-runtime/index.js';
 import { CliRuntime } from '../../plugins/oci-cli/cli-runtime.js';
-import { createProject, type TestProject } from '../helpers/project.js';
 import { useRemoteEngine } from '../helpers/remote-engine.js';
-import { closeServer, freePort, httpGet, impostor } from '../helpers/net.js';
-import { refusesLoopbackThenServes, type RemoteTarget } from '../helpers/remote-checks.js';
+import { freePort } from '../helpers/net.js';
+import { probesNeverMeetImpostor, refusesLoopbackThenServes, remoteContainers, remoteProject, type RemoteTarget } from '../helpers/remote-checks.js';
 import { service } from '../helpers/reports.js';
-import { STOP_HTTPD, webService } from '../helpers/services.js';
+import { webService } from '../helpers/services.js';
 import { TEST_IMAGE } from '../helpers/runtime.js';
 
 const remote = useRemoteEngine(test);
 
 const web = (extra: Record<string, unknown> = {}) => ({ ...webService(), ...extra });
 
-/** A throwaway project whose containers on the remote engine are removed too (the local ones by the project's own cleanup). */
-async function remoteProject(t: ExecutionContext, config: Record<string, unknown>): Promise<TestProject> {
-  const project = await createProject(config);
-  t.teardown(async () => {
-    const ids = (await remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`])).split('\n').filter(Boolean);
-    if (ids.length) await remote().docker(['rm', '-f', '-v', ...ids]);
-    await project.cleanup();
-  });
-  return project;
-}
-
 const viaHost = () => ({ DOCKER_HOST: remote().dockerHost, DOCKER_CONTEXT: undefined });
 
-
-const viaTcp = (project: TestProject): RemoteTarget => ({ runtime: 'docker', env: viaHost(), uri: remote().dockerHost, address: '198.18.0.2', containers: () => remoteContainers(project) });
-
-/** The project's containers on the remote engine, one id per line. */
-const remoteContainers = (project: TestProject) => remote().docker(['ps', '-aq', '--filter', `label=io.cidx.project=${project.id}`]);
+/** The remote engine as the tests reach it: over TCP by default, `env` otherwise. */
+const target = (env: Record<string, string | undefined> = viaHost(), uri = remote().dockerHost): RemoteTarget => ({ runtime: 'docker', env, uri, address: remote().address, cli: remote().docker });
 
 test('DOCKER_HOST: a loopback bind on the remote engine is refused before anything is made; bind 0.0.0.0 gives a URL that works from here', async (t) => {
-  const project = await remoteProject(t, web());
-  const report = await refusesLoopbackThenServes(t, project, viaTcp(project), web);
+  const project = await remoteProject(t, web(), target());
+  const report = await refusesLoopbackThenServes(t, project, target(), web);
   const host = service(report, 'web').ports[0]!.host;
   const port = await project.cidx(['port', 'web', 'http', '--runtime', 'docker'], { env: viaHost() });
-  t.is(port.stdout.trim(), `198.18.0.2:${host}`, port.describe());
+  t.is(port.stdout.trim(), `${remote().address}:${host}`, port.describe());
 });
 
 test('a container already bound to the remote loopback has no URL: status says why, `cidx port` fails clearly', async (t) => {
-  const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
+  const project = await remoteProject(t, web({ bind: '0.0.0.0' }), target());
   t.is((await project.cidx(['apply', '--json', '--runtime', 'docker'], { env: viaHost() })).exitCode, 0);
   // As an older cidx (or a hand-made container) left it: the same container, published on the engine's loopback.
-  const [id] = (await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`])).split('\n');
+  const [id] = (await remoteContainers(target(), project)).split('\n');
   const labels = JSON.parse(await remote().docker(['inspect', '--format', '{{json .Config.Labels}}', id!])) as Record<string, string>;
   const name = (await remote().docker(['inspect', '--format', '{{.Name}}', id!])).replace(/^\//, '');
   await remote().docker(['rm', '-f', id!]);
@@ -91,36 +76,13 @@ test('a Docker context (docker context use) is followed: URLs, doctor and --json
   await cli(['context', 'create', 'cidxr2', '--docker', `host=${remote().dockerHost}`]);
   await cli(['context', 'use', 'cidxr2']);
 
-  // The same port number held here on 127.0.0.1, answering 200 to anything.
   const port = await freePort();
-  const local = await impostor(port);
-  t.teardown(() => closeServer(local));
-  const project = await remoteProject(t, web({ bind: '0.0.0.0', preferredPorts: { web: { http: port } } }));
-
-  const applied = await project.cidx(['apply', '--json', '--runtime', 'docker'], { env });
-  t.is(applied.exitCode, 0, applied.describe());
-  const report = applied.json<ProjectReport>();
-  t.like(report.endpoint, { uri: 'tcp://198.18.0.2:2375', local: false, source: 'context cidxr2' });
-  t.is(service(report, 'web').ports[0]!.url, `http://198.18.0.2:${port}`);
-  t.not(await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`]), '', 'the container runs on the remote engine');
-
-  // The remote service stops answering; the impostor here still would.
-  const [id] = (await remote().docker(['ps', '-q', '--filter', `label=io.cidx.project=${project.id}`])).split('\n');
-  await remote().docker(['exec', id!, ...STOP_HTTPD]);
-  await t.throwsAsync(httpGet(`http://198.18.0.2:${port}/healthz`, 2_000), undefined, 'the remote service no longer answers');
-  t.like(await httpGet(`http://127.0.0.1:${port}/healthz`), { status: 200 }, 'the local impostor on the same port number does');
-  const status = await project.cidx(['status', '--json', '--runtime', 'docker'], { env });
-  t.like(service(status.json(), 'web'), { state: 'running', healthy: false }, status.describe());
-
-  const doctor = await project.cidx(['doctor', '--json', '--runtime', 'docker'], { env });
-  const checks = (doctor.json<{ checks: Array<{ name: string; detail: string; facts?: { engine?: unknown } }> }>()).checks;
-  const docker = checks.find((check) => check.name === 'docker');
-  t.regex(docker?.detail ?? '', /at tcp:\/\/198\.18\.0\.2:2375 \(context cidxr2\)/, doctor.describe());
-  t.like(docker?.facts?.engine, { host: '198.18.0.2', local: false });
+  const project = await remoteProject(t, web({ bind: '0.0.0.0', preferredPorts: { web: { http: port } } }), target());
+  await probesNeverMeetImpostor(t, project, { ...target(env, remote().dockerHost), source: 'context cidxr2' }, port);
 });
 
 test('one project on the local and the remote engine at once: separate locks, separate port caches', async (t) => {
-  const project = await remoteProject(t, web({ bind: '0.0.0.0' }));
+  const project = await remoteProject(t, web({ bind: '0.0.0.0' }), target());
   const localEnv = { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
   // Hold the project's lock for the local engine, as a long apply there would.
   const localRuntime = new CliRuntime(dockerDialect, 'docker', { ...process.env, ...localEnv, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined });
@@ -148,9 +110,9 @@ test('one project on the local and the remote engine at once: separate locks, se
 });
 
 test('ssh:// engine (DOCKER_HOST=ssh://root@198.18.0.2): the loopback bind is refused; bind 0.0.0.0 gives a URL that works from here; --json and doctor name the ssh endpoint; down removes it', async (t) => {
-  const project = await remoteProject(t, web());
+  const project = await remoteProject(t, web(), target());
   const env = remote().sshEnv();
-  await refusesLoopbackThenServes(t, project, { runtime: 'docker', env, uri: remote().sshDockerHost, address: '198.18.0.2', containers: () => remoteContainers(project) }, web);
+  await refusesLoopbackThenServes(t, project, target(env, remote().sshDockerHost), web);
 
   const doctor = await project.cidx(['doctor', '--json', '--runtime', 'docker'], { env });
   const docker = doctor.json<{ checks: Array<{ name: string; ok?: boolean; detail: string }> }>().checks.find((check) => check.name === 'docker');
@@ -158,5 +120,5 @@ test('ssh:// engine (DOCKER_HOST=ssh://root@198.18.0.2): the loopback bind is re
 
   const down = await project.cidx(['down', '--runtime', 'docker'], { env });
   t.is(down.exitCode, 0, down.describe());
-  t.is(await remoteContainers(project), '', 'down removed it over ssh');
+  t.is(await remoteContainers(target(), project), '', 'down removed it over ssh');
 });
