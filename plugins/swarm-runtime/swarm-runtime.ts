@@ -339,5 +339,3 @@ function parseArray<T>(text: string): T[] {
     return [];
   }
 }
-
-/** "Bind for 0.0.0.0:6333 failed: port is already allocated", "listen tcp4 0.0.0.0:6333: bind: address already in use". */
