@@ -17,7 +17,7 @@ import { execAttached, pullAttached } from './attached.js';
 import type { Dialect } from './dialect.js';
 import { dialectEndpoint } from './endpoint.js';
 import type { EngineEndpoint } from '../../core/engine-endpoint.js';
-import { parseAnonymousVolumes, parseAnonymousVolumeNames, parseInspect } from './inspect.js';
+import { parseAnonymousVolumes, parseAnonymousVolumeNames, parseInspect, parseInspectWithVolumes } from './inspect.js';
 import { parsePsJson } from './ps-json.js';
 import { passEnv, unlinkedFile } from './env-passing.js';
 import { classifyFailure } from './failures.js';
@@ -199,8 +199,12 @@ export class CliRuntime implements ContainerRuntime {
     if (ids.length === 0) return [];
     // A container removed between ps and inspect makes inspect exit 1 but still print the others.
     const result = await this.cli(['container', 'inspect', ...ids], { timeout: QUERY_TIMEOUT_MS, expected: /no such (container|object)/i });
-    if (this.dialect.rmKeepsVolumesMountedByName) this.rememberAnonymousVolumes(result.stdout);
-    return parseInspect(result.stdout.trim() || '[]');
+    const json = result.stdout.trim() || '[]';
+    if (!this.dialect.rmKeepsVolumesMountedByName) return parseInspect(json);
+    // One parse for both: the containers, and the volumes `remove` will need to know about.
+    const { containers, anonymous } = parseInspectWithVolumes(json);
+    for (const [id, names] of anonymous) this.anonymousById.set(id, names);
+    return containers;
   }
 
   async run(spec: ContainerSpec, ports: PortAssignment[]): Promise<{ id: string }> {

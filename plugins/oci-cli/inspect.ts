@@ -55,8 +55,13 @@ export function identity(labels: Record<string, string>): Pick<ObservedContainer
 }
 
 export function parseInspect(json: string): ObservedContainer[] {
-  const raw = JSON.parse(json) as RawContainer[];
-  return raw.map(toObserved);
+  return parseInspectWithVolumes(json).containers;
+}
+
+/** `parseInspect`, and each container's anonymous volume names by id, from one parse of the JSON. */
+export function parseInspectWithVolumes(json: string): { containers: ObservedContainer[]; anonymous: Map<string, string[]> } {
+  const raws = JSON.parse(json) as Array<RawContainer & { Mounts?: RawMount[] | null }>;
+  return { containers: raws.map(toObserved), anonymous: anonymousById(raws) };
 }
 
 function toObserved(raw: RawContainer): ObservedContainer {
@@ -123,7 +128,10 @@ export function parseAnonymousVolumes(json: string): VolumeMount[] {
 
 /** Each container's anonymous volume names, by container id, from `container inspect` JSON. */
 export function parseAnonymousVolumeNames(json: string): Map<string, string[]> {
-  const raws = JSON.parse(json) as Array<{ Id?: string; Mounts?: RawMount[] | null }>;
+  return anonymousById(JSON.parse(json) as Array<{ Id?: string; Mounts?: RawMount[] | null }>);
+}
+
+function anonymousById(raws: Array<{ Id?: string; Mounts?: RawMount[] | null }>): Map<string, string[]> {
   return new Map(raws.filter((raw) => typeof raw.Id === 'string').map((raw) => [raw.Id!, anonymousMounts(raw.Mounts).map((mount) => mount.source)]));
 }
 
